@@ -1,0 +1,59 @@
+"""Configuration options of mattach-tempest.
+
+Only what tempest lacks lives here. Everything tempest already has is read
+from tempest's own groups and never duplicated:
+
+* ``[compute-feature-enabled] volume_multiattach``: the cloud supports
+  multiattach at all (every test of this plugin is skipped without it);
+* ``[volume] volume_type_multiattach``: the operator's multiattach type;
+* ``[volume] volume_type``: the plain (non-multiattach) type for retypes;
+* ``[compute] / [volume] max_microversion``: microversion gating;
+* ``[compute] build_timeout``, ``[volume] build_timeout``,
+  ``[validation] ssh_timeout``: every wait's timeout.
+"""
+
+from oslo_config import cfg
+
+mattach_group = cfg.OptGroup(
+    name='mattach',
+    title='Multi-attach conformance options')
+
+MattachGroup = [
+    cfg.IntOpt('servers_per_volume',
+               default=3,
+               min=2,
+               help='How many servers the N-way tests attach one '
+                    'multiattach volume to.'),
+    cfg.IntOpt('concurrent_attach_servers',
+               default=3,
+               min=2,
+               help='How many attach requests for one volume the '
+                    'concurrency test sends at the same time.'),
+    cfg.BoolOpt('create_multiattach_type',
+                default=False,
+                help='Tests running with admin credentials create their own '
+                     'volume type with extra spec multiattach="<is> True" '
+                     'instead of using [volume] volume_type_multiattach.'),
+    cfg.BoolOpt('protects_nova_attachments',
+                default=True,
+                help='The cloud refuses (409) a user deleting a nova-owned '
+                     'attachment through the block storage API: nova sends '
+                     'service tokens and cinder requires them (OSSA-2023-003, '
+                     'bug 2004555). Set to False only for a cloud known to '
+                     'lack that protection; its tests are then skipped.'),
+    cfg.StrOpt('guest_filesystem',
+               default='ext4',
+               help='Filesystem the scenario tests create on the shared '
+                    'volume inside guest A (mkfs.<name> must exist in the '
+                    'guest image).'),
+    cfg.IntOpt('raw_region_kib',
+               default=64,
+               min=4,
+               help='Size in KiB of the region each guest writes in the '
+                    'raw-block scenario test.'),
+]
+
+
+def list_opts():
+    """Options of this plugin, for oslo-config-generator."""
+    return [(mattach_group, MattachGroup)]

@@ -1,0 +1,4 @@
+from mattach_tempest.services.compute.volume_attachments_client import \
+    VolumeAttachmentsClient
+
+__all__ = ['VolumeAttachmentsClient']

@@ -1,0 +1,99 @@
+"""Compute os-volume_attachments calls that work on both sides of 2.101.
+
+tempest.lib's ServersClient.attach_volume parses and schema-checks the
+response body, so it breaks at compute microversion >= 2.101 where nova
+answers 202 with no body. It also sends the class-wide microversion. Every
+call here takes the microversion it must send, so one test class can attach
+at 2.60, list at 2.89 (attachment_id / bdm_uuid in the view) and prove 2.59
+is refused.
+"""
+
+from oslo_serialization import jsonutils as json
+from tempest.lib.common import api_version_request
+from tempest.lib.common import rest_client
+
+MULTIATTACH = '2.60'
+ATTACHMENT_IDS = '2.89'
+NO_ATTACH_BODY = '2.101'
+
+
+def attach_success_codes(microversion):
+    """The status codes nova answers a successful attach with.
+
+    200 with a body below 2.101, 202 with none from 2.101; 'latest' can be
+    either, depending on the cloud's maximum.
+    """
+    if microversion is None:
+        return [200]
+    if microversion == 'latest':
+        return [200, 202]
+    if (api_version_request.APIVersionRequest(microversion) <
+            api_version_request.APIVersionRequest(NO_ATTACH_BODY)):
+        return [200]
+    return [202]
+
+
+class VolumeAttachmentsClient(rest_client.RestClient):
+    """Client for /servers/{server_id}/os-volume_attachments."""
+
+    api_microversion_header_name = 'X-OpenStack-Nova-API-Version'
+
+    def _request(self, method, url, microversion, expected, body=None):
+        headers = self.get_headers()
+        if microversion is not None:
+            headers[self.api_microversion_header_name] = microversion
+        if body is not None:
+            body = json.dumps(body)
+        resp, resp_body = self.request(method, url, headers=headers,
+                                       body=body)
+        self.expected_success(expected, resp.status)
+        return rest_client.ResponseBody(
+            resp, json.loads(resp_body) if resp_body else {})
+
+    @staticmethod
+    def _url(server_id, volume_id=None):
+        url = 'servers/%s/os-volume_attachments' % server_id
+        if volume_id is not None:
+            url += '/%s' % volume_id
+        return url
+
+    def attach_volume(self, server_id, volume_id, microversion=MULTIATTACH,
+                      **kwargs):
+        """POST a volumeAttachment.
+
+        Below 2.101 nova answers 200 with the volumeAttachment; from 2.101
+        it answers 202 with no body and the attach completes, or fails,
+        asynchronously: the returned body is then empty, and the caller
+        waits for the attachment to appear.
+        """
+        attachment = dict(kwargs, volumeId=volume_id)
+        return self._request('POST', self._url(server_id), microversion,
+                             attach_success_codes(microversion),
+                             {'volumeAttachment': attachment})
+
+    def list_volume_attachments(self, server_id,
+                                microversion=ATTACHMENT_IDS):
+        """List a server's attachments; from 2.89 with attachment_id."""
+        return self._request('GET', self._url(server_id), microversion, 200)
+
+    def show_volume_attachment(self, server_id, volume_id,
+                               microversion=ATTACHMENT_IDS):
+        return self._request('GET', self._url(server_id, volume_id),
+                             microversion, 200)
+
+    def update_volume_attachment(self, server_id, volume_id, new_volume_id,
+                                 microversion=MULTIATTACH, **kwargs):
+        """PUT the attachment: a swap when new_volume_id differs.
+
+        With the same volume id and >= 2.85 it updates
+        delete_on_termination instead.
+        """
+        attachment = dict(kwargs, volumeId=new_volume_id)
+        return self._request('PUT', self._url(server_id, volume_id),
+                             microversion, 202,
+                             {'volumeAttachment': attachment})
+
+    def detach_volume(self, server_id, volume_id, microversion=MULTIATTACH):
+        """DELETE the attachment: 202, the detach completes asynchronously."""
+        return self._request('DELETE', self._url(server_id, volume_id),
+                             microversion, 202)

@@ -1,0 +1,343 @@
+"""Base classes of the multiattach API conformance tests.
+
+Built, like cinder-tempest-plugin's, on tempest's stable interfaces only
+(tempest.test, tempest.lib, tempest.common.compute); the one unstable
+dependency goes through mattach_tempest.common.unstable.
+
+Conventions every subclass gets from here:
+
+* compute requests at the class's minimum microversion (2.60 unless the
+  class says otherwise), volume requests at its volume minimum;
+* the multiattach volume type is the operator's, from
+  ``[volume] volume_type_multiattach`` (admin classes may create one);
+* every resource registers its cleanup before anything can leak it, and the
+  attach helpers wait on the attachment, never on the volume status.
+"""
+
+from oslo_log import log as logging
+from tempest.common import compute
+from tempest import config
+from tempest.lib.common import api_version_utils
+from tempest.lib.common.utils import data_utils
+from tempest.lib.common.utils import test_utils
+from tempest.lib import exceptions as lib_exc
+from tempest import test
+
+from mattach_tempest.common import unstable
+from mattach_tempest.common import waiters
+
+CONF = config.CONF
+LOG = logging.getLogger(__name__)
+
+
+class MultiattachBaseTest(api_version_utils.BaseMicroversionTest,
+                          test.BaseTestCase):
+    """Primary credentials, compute >= 2.60, the operator's multiattach type.
+
+    Requests with non-admin credentials only: everything a certification
+    run with pre-provisioned accounts can do.
+    """
+
+    credentials = ['primary']
+    min_microversion = '2.60'
+    max_microversion = 'latest'
+    volume_min_microversion = '3.0'
+    volume_max_microversion = 'latest'
+
+    @classmethod
+    def skip_checks(cls):
+        super().skip_checks()
+        if not CONF.service_available.cinder:
+            raise cls.skipException('Cinder (block storage) is not available')
+        if not CONF.compute_feature_enabled.volume_multiattach:
+            raise cls.skipException(
+                'Volume multiattach is not enabled: '
+                '[compute-feature-enabled] volume_multiattach = False')
+        if not cls.has_multiattach_type():
+            raise cls.skipException(
+                'No multiattach volume type: '
+                '[volume] volume_type_multiattach is not set')
+        api_version_utils.check_skip_with_microversion(
+            cls.min_microversion, cls.max_microversion,
+            CONF.compute.min_microversion, CONF.compute.max_microversion)
+        api_version_utils.check_skip_with_microversion(
+            cls.volume_min_microversion, cls.volume_max_microversion,
+            CONF.volume.min_microversion, CONF.volume.max_microversion)
+
+    @classmethod
+    def has_multiattach_type(cls):
+        """Whether the class will have a multiattach type to use."""
+        return bool(CONF.volume.volume_type_multiattach)
+
+    @classmethod
+    def multiattach_type_name(cls):
+        """The volume type multiattach volumes are created with."""
+        return CONF.volume.volume_type_multiattach
+
+    @classmethod
+    def setup_credentials(cls):
+        # Servers of these tests need no network: with
+        # create_isolated_networks off tempest boots them with networks none.
+        cls.set_network_resources()
+        super().setup_credentials()
+
+    @classmethod
+    def setup_clients(cls):
+        super().setup_clients()
+        cls.servers_client = cls.os_primary.servers_client
+        cls.volumes_client = cls.os_primary.volumes_client_latest
+        cls.snapshots_client = cls.os_primary.snapshots_client_latest
+        cls.volume_types_client = cls.os_primary.volume_types_client_latest
+        cls.attachments_client = (
+            cls.os_primary.mattach_volume.AttachmentsClient())
+        cls.volume_attachments_client = (
+            cls.os_primary.mattach_compute.VolumeAttachmentsClient())
+
+    @classmethod
+    def resource_setup(cls):
+        super().resource_setup()
+        cls.request_microversion = (
+            api_version_utils.select_request_microversion(
+                cls.min_microversion, CONF.compute.min_microversion))
+        cls.volume_request_microversion = (
+            api_version_utils.select_request_microversion(
+                cls.volume_min_microversion, CONF.volume.min_microversion))
+        cls.setup_api_microversion_fixture(
+            compute_microversion=cls.request_microversion,
+            volume_microversion=cls.volume_request_microversion)
+
+    # -- refusals --------------------------------------------------------
+
+    def assertRefused(self, exc_class, message, func, *args, **kwargs):
+        """Assert func raises exc_class and the error names `message`.
+
+        The status code is always asserted (by the exception class); the
+        message, where given, is a fragment quoted from the nova or cinder
+        source and must appear in the error body. Returns the exception.
+        """
+        exc = self.assertRaises(exc_class, func, *args, **kwargs)
+        if message is not None:
+            self.assertIn(message, str(exc.resp_body),
+                          'The refusal does not give the expected reason')
+        return exc
+
+    # -- volumes -----------------------------------------------------------
+
+    def create_volume(self, volume_type=None, wait_until='available',
+                      **kwargs):
+        """Create a volume; its delete is registered before any wait.
+
+        :param volume_type: the type's name; the plain type of
+            ``[volume] volume_type`` (or the cloud's default) when None.
+        """
+        kwargs.setdefault('size', CONF.volume.volume_size)
+        kwargs.setdefault('name', data_utils.rand_name(
+            prefix=CONF.resource_name_prefix,
+            name=self.__class__.__name__ + '-volume'))
+        volume_type = volume_type or CONF.volume.volume_type
+        if volume_type:
+            kwargs['volume_type'] = volume_type
+        if CONF.compute.compute_volume_common_az:
+            kwargs.setdefault('availability_zone',
+                              CONF.compute.compute_volume_common_az)
+        volume = self.volumes_client.create_volume(**kwargs)['volume']
+        self.addCleanup(self.delete_volume, volume['id'])
+        if wait_until:
+            volume = waiters.wait_for_volume_status(
+                self.volumes_client, volume['id'], wait_until)
+        return volume
+
+    def create_multiattach_volume(self, **kwargs):
+        """Create a volume of the multiattach type and check it says so."""
+        volume = self.create_volume(
+            volume_type=self.multiattach_type_name(), **kwargs)
+        self.assertTrue(volume['multiattach'],
+                        'Volume %s of type %s is not multiattach: %s'
+                        % (volume['id'], self.multiattach_type_name(),
+                           volume))
+        return volume
+
+    def delete_volume(self, volume_id):
+        """Delete a volume once nothing holds it, and wait until it is gone.
+
+        Servers deleted just before release their attachments
+        asynchronously, so wait for the volume to leave in-use first.
+        """
+        try:
+            volume = self.volumes_client.show_volume(volume_id)['volume']
+            if volume['status'] not in ('available', 'error'):
+                waiters.wait_until(
+                    lambda: self._volume_deletable(volume_id),
+                    'volume %s to be released before its delete' % volume_id)
+            self.volumes_client.delete_volume(volume_id)
+        except lib_exc.NotFound:
+            return
+        self.volumes_client.wait_for_resource_deletion(volume_id)
+
+    def expect_no_volume_named(self, name):
+        """Register the delete of any volume called `name`.
+
+        For requests the cloud must refuse: if it wrongly accepts one, the
+        test fails on its assertion and this cleanup removes what was made.
+        """
+        def delete_named():
+            for volume in self.volumes_client.list_volumes(
+                    params={'name': name})['volumes']:
+                self.delete_volume(volume['id'])
+        self.addCleanup(delete_named)
+
+    def _volume_deletable(self, volume_id):
+        status = self.volumes_client.show_volume(volume_id)['volume'][
+            'status']
+        return status in ('available', 'error', 'error_restoring'), status
+
+    # -- servers -----------------------------------------------------------
+
+    def create_server(self, wait_until='ACTIVE', **kwargs):
+        """Boot a server with tempest's stable helper; cleanup registered.
+
+        The termination wait is registered before the delete, so cleanups
+        (last in, first out) delete, then wait for the server to be gone.
+        """
+        kwargs.setdefault('name', data_utils.rand_name(
+            prefix=CONF.resource_name_prefix,
+            name=self.__class__.__name__ + '-server'))
+        body, _servers = compute.create_test_server(
+            self.os_primary, wait_until=wait_until, **kwargs)
+        self.addCleanup(unstable.wait_for_server_termination,
+                        self.servers_client, body['id'])
+        self.addCleanup(test_utils.call_and_ignore_notfound_exc,
+                        self.servers_client.delete_server, body['id'])
+        return body
+
+    def expect_no_server_named(self, name):
+        """Register the delete of any server called `name` (see above)."""
+        def delete_named():
+            for server in self.servers_client.list_servers(
+                    name='^%s$' % name)['servers']:
+                test_utils.call_and_ignore_notfound_exc(
+                    self.servers_client.delete_server, server['id'])
+                unstable.wait_for_server_termination(
+                    self.servers_client, server['id'])
+        self.addCleanup(delete_named)
+
+    def create_servers(self, count, **kwargs):
+        """Boot `count` servers, all requested before waiting for any."""
+        servers = [self.create_server(wait_until=None, **kwargs)
+                   for _ in range(count)]
+        for server in servers:
+            unstable.wait_for_server_status(
+                self.servers_client, server['id'], 'ACTIVE')
+        return servers
+
+    # -- attachments -------------------------------------------------------
+
+    def attach_volume(self, server, volume, microversion=None):
+        """Attach through nova and wait until cinder lists the attachment.
+
+        The detach is registered as a cleanup before the request is sent.
+        Returns cinder's record of this server's attachment (attachment_id,
+        server_id, device ...).
+        """
+        self.addCleanup(self._detach_for_cleanup, server['id'], volume['id'])
+        self.volume_attachments_client.attach_volume(
+            server['id'], volume['id'],
+            microversion=microversion or self.request_microversion)
+        return waiters.wait_for_attachment(
+            self.volumes_client, volume['id'], server['id'])
+
+    def attach_volume_to_servers(self, volume, servers):
+        """Attach one volume to servers one at a time.
+
+        Cinder refuses to reserve a volume while another attach is in
+        flight, so each attach completes before the next starts. Returns
+        {server_id: cinder attachment record}.
+        """
+        return {server['id']: self.attach_volume(server, volume)
+                for server in servers}
+
+    def detach_volume(self, server, volume):
+        """Detach through nova and wait until the attachment is gone."""
+        self.volume_attachments_client.detach_volume(
+            server['id'], volume['id'],
+            microversion=self.request_microversion)
+        waiters.wait_for_attachment_removed(
+            self.volumes_client, volume['id'], server['id'])
+
+    def _detach_for_cleanup(self, server_id, volume_id):
+        try:
+            volume = self.volumes_client.show_volume(volume_id)['volume']
+        except lib_exc.NotFound:
+            return
+        if not any(a['server_id'] == server_id
+                   for a in volume['attachments']):
+            return
+        try:
+            self.volume_attachments_client.detach_volume(
+                server_id, volume_id, microversion=self.request_microversion)
+        except lib_exc.NotFound:
+            return
+        waiters.wait_for_attachment_removed(
+            self.volumes_client, volume_id, server_id)
+
+    def volume_attachments(self, volume_id):
+        """{server_id: attachment_id} as cinder's volume view lists them."""
+        volume = self.volumes_client.show_volume(volume_id)['volume']
+        return {a['server_id']: a['attachment_id']
+                for a in volume['attachments']}
+
+    def nova_attachment_ids(self, server_id):
+        """{volume_id: attachment_id} as nova lists them (at 2.89)."""
+        attachments = self.volume_attachments_client.list_volume_attachments(
+            server_id)['volumeAttachments']
+        return {a['volumeId']: a['attachment_id'] for a in attachments}
+
+
+class MultiattachAdminBaseTest(MultiattachBaseTest):
+    """Needs admin: volume types, readonly flags, encryption types.
+
+    With ``[mattach] create_multiattach_type`` the class creates its own
+    multiattach type instead of the operator's.
+    """
+
+    credentials = ['primary', 'admin']
+    _created_type_name = None
+
+    @classmethod
+    def has_multiattach_type(cls):
+        return (CONF.mattach.create_multiattach_type or
+                super().has_multiattach_type())
+
+    @classmethod
+    def multiattach_type_name(cls):
+        return cls._created_type_name or super().multiattach_type_name()
+
+    @classmethod
+    def setup_clients(cls):
+        super().setup_clients()
+        cls.admin_volumes_client = cls.os_admin.volumes_client_latest
+        cls.admin_volume_types_client = (
+            cls.os_admin.volume_types_client_latest)
+        cls.admin_encryption_types_client = (
+            cls.os_admin.encryption_types_client_latest)
+
+    @classmethod
+    def resource_setup(cls):
+        super().resource_setup()
+        if CONF.mattach.create_multiattach_type:
+            cls._created_type_name = cls.create_volume_type(
+                extra_specs={'multiattach': '<is> True'})['name']
+
+    @classmethod
+    def create_volume_type(cls, extra_specs=None, **kwargs):
+        """Create a volume type as admin; its delete is a class cleanup."""
+        kwargs.setdefault('name', data_utils.rand_name(
+            prefix=CONF.resource_name_prefix,
+            name=cls.__name__ + '-type'))
+        volume_type = cls.admin_volume_types_client.create_volume_type(
+            extra_specs=extra_specs or {}, **kwargs)['volume_type']
+        cls.addClassResourceCleanup(
+            test_utils.call_and_ignore_notfound_exc,
+            cls.admin_volume_types_client.delete_volume_type,
+            volume_type['id'])
+        return volume_type

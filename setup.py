@@ -1,0 +1,6 @@
+# pbr reads everything from setup.cfg.
+import setuptools
+
+setuptools.setup(
+    setup_requires=['pbr>=2.0.0'],
+    pbr=True)
