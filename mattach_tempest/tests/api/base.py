@@ -202,19 +202,32 @@ class MultiattachBaseTest(api_version_utils.BaseMicroversionTest,
         kwargs.setdefault('name', data_utils.rand_name(
             prefix=CONF.resource_name_prefix,
             name=self.__class__.__name__ + '-server'))
+        tenant_network = self.get_tenant_network()
+        if not tenant_network:
+            # From compute 2.37 nova requires 'networks'; these servers
+            # need none when the credentials come without a network.
+            kwargs.setdefault('networks', 'none')
         body, _servers = compute.create_test_server(
-            self.os_primary, wait_until=wait_until, **kwargs)
+            self.os_primary, tenant_network=tenant_network,
+            wait_until=wait_until, **kwargs)
         self.addCleanup(unstable.wait_for_server_termination,
                         self.servers_client, body['id'])
         self.addCleanup(test_utils.call_and_ignore_notfound_exc,
                         self.servers_client.delete_server, body['id'])
         return body
 
-    def expect_no_server_named(self, name):
-        """Register the delete of any server called `name` (see above)."""
+    def expect_no_server_named(self, name, multi_create=False):
+        """Register the delete of any server called `name` (see above).
+
+        With multi_create, of any server whose name starts with `name`:
+        nova names the servers of a multi-create request after it
+        ('<name>-1', '<name>-2' by default).
+        """
+        pattern = ('^%s' if multi_create else '^%s$') % name
+
         def delete_named():
             for server in self.servers_client.list_servers(
-                    name='^%s$' % name)['servers']:
+                    name=pattern)['servers']:
                 test_utils.call_and_ignore_notfound_exc(
                     self.servers_client.delete_server, server['id'])
                 unstable.wait_for_server_termination(
