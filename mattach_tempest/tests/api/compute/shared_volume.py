@@ -1,0 +1,146 @@
+"""Steps the compute multiattach tests share: servers sharing one volume.
+
+A mixin for subclasses of base.MultiattachBaseTest, used only by the
+modules of this package.
+"""
+
+from tempest import config
+from tempest.lib.common import api_version_request
+from tempest.lib.common.utils import data_utils
+from tempest.lib import exceptions as lib_exc
+
+CONF = config.CONF
+
+
+class SharedVolumeMixin(object):
+    """Build servers sharing a multiattach volume and check what they hold."""
+
+    def create_shared_volume(self, server_count=2, microversion=None):
+        """One new multiattach volume attached to `server_count` new servers.
+
+        The volume is created before the servers, so its delete (a cleanup,
+        last in first out) runs once the servers are gone. The servers are
+        attached one at a time (cinder refuses a reserve while another
+        attach is in flight), each attach at `microversion` (the class's
+        when None).
+
+        :returns: (volume, servers, {server_id: attachment_id}) as cinder
+            lists the attachments once each attach completed.
+        """
+        volume = self.create_multiattach_volume()
+        servers = self.create_servers(server_count)
+        attachments = {
+            server['id']: self.attach_volume(
+                server, volume, microversion=microversion)['attachment_id']
+            for server in servers}
+        return volume, servers, attachments
+
+    def assertBootRefused(self, message, volume_id, **kwargs):
+        """Booting with the volume as a data disk is a 400; nothing is left.
+
+        The server boots from the image with the volume in its
+        block_device_mapping_v2. Any server the request wrongly makes is
+        deleted at cleanup (registered before the request). Afterwards no
+        server carries the request's name and cinder holds no attachment
+        of the volume.
+
+        :param message: a fragment of the 400's reason.
+        :param kwargs: more server create arguments (min_count ...).
+        """
+        name = data_utils.rand_name(
+            prefix=CONF.resource_name_prefix,
+            name=self.__class__.__name__ + '-refused')
+        self.expect_no_server_named(
+            name, multi_create=kwargs.get('min_count', 1) > 1)
+        self.assertRefused(
+            lib_exc.BadRequest, message, self.create_server,
+            name=name, wait_until=None, block_device_mapping_v2=[{
+                'uuid': volume_id,
+                'source_type': 'volume',
+                'destination_type': 'volume',
+                'delete_on_termination': False}],
+            **kwargs)
+        self.assertEqual(
+            [], self.servers_client.list_servers(name='^%s' % name)[
+                'servers'],
+            'The refused boot request left servers behind')
+        self.assertUnattached(volume_id)
+
+    def assertAttachRefused(self, message, server_id, volume_id,
+                            microversion=None):
+        """Attaching the volume to the server is a 400; nothing is left.
+
+        Afterwards cinder holds no attachment of the volume and nova lists
+        no volume on the server.
+
+        :param message: a fragment of the 400's reason.
+        :param microversion: the attach's compute microversion (the
+            class's when None).
+        """
+        self.assertRefused(
+            lib_exc.BadRequest, message,
+            self.volume_attachments_client.attach_volume,
+            server_id, volume_id,
+            microversion=microversion or self.request_microversion)
+        self.assertUnattached(volume_id)
+        self.assertEqual([], self.nova_volume_ids(server_id))
+
+    def assertAttachments(self, volume_id, attachments):
+        """Cinder shows the volume in-use with exactly these attachments.
+
+        :param attachments: {server_id: attachment_id}
+        """
+        volume = self.volumes_client.show_volume(volume_id)['volume']
+        self.assertEqual(
+            attachments,
+            {a['server_id']: a['attachment_id']
+             for a in volume['attachments']})
+        self.assertEqual('in-use', volume['status'])
+
+    def assertUnattached(self, volume_id):
+        """Cinder holds no attachment of the volume, not even a reserved one.
+
+        The volume view lists attached records only; the attachments API
+        also lists reserved and attaching ones.
+        """
+        volume = self.volumes_client.show_volume(volume_id)['volume']
+        self.assertEqual([], volume['attachments'])
+        self.assertEqual('available', volume['status'])
+        records = self.attachments_client.list_attachments(
+            volume_id=volume_id)['attachments']
+        self.assertEqual([], records)
+
+    def nova_volume_ids(self, server_id):
+        """The volume ids nova lists on the server, one per attachment.
+
+        Listed at the class's microversion, so that it also works where
+        the cloud's configured maximum is below 2.89.
+        """
+        attachments = self.volume_attachments_client.list_volume_attachments(
+            server_id, microversion=self.request_microversion)
+        return [a['volumeId'] for a in attachments['volumeAttachments']]
+
+    def assertRefusedOneOf(self, refusals, func, *args, **kwargs):
+        """Assert func is refused with one of several status codes.
+
+        :param refusals: {exception class: message fragment}; the refusal
+            must be one of these classes and its body must carry that
+            class's fragment (quoted from the nova or cinder source).
+        :returns: the exception.
+        """
+        exc = self.assertRaises(tuple(refusals), func, *args, **kwargs)
+        message = next(fragment for exc_class, fragment in refusals.items()
+                       if isinstance(exc, exc_class))
+        self.assertIn(message, str(exc.resp_body),
+                      'The %s refusal does not give the expected reason'
+                      % exc.status_code)
+        return exc
+
+    def skip_unless_microversion(self, service, microversion, why):
+        """Skip unless [<service>] max_microversion reaches `microversion`."""
+        configured = getattr(CONF, service).max_microversion
+        if (api_version_request.APIVersionRequest(configured) <
+                api_version_request.APIVersionRequest(microversion)):
+            raise self.skipException(
+                '%s needs %s microversion %s: [%s] max_microversion = %s'
+                % (why, service, microversion, service, configured))

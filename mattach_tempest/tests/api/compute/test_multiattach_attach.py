@@ -1,0 +1,102 @@
+"""Attaching one multiattach volume to several servers, and detaching it.
+
+Spec rules [4, 7]: from compute 2.60 a multiattach volume attaches to
+several servers, one attach at a time; cinder (volume view and attachments
+API) and nova list every attachment under the same attachment id. Rule [8]:
+a detach removes only that server's attachment; the volume stays in-use
+until the last one goes.
+"""
+
+from tempest import config
+from tempest.lib import decorators
+
+from mattach_tempest.common import unstable
+from mattach_tempest.services.compute import volume_attachments_client
+from mattach_tempest.tests.api import base
+from mattach_tempest.tests.api.compute import shared_volume
+
+CONF = config.CONF
+
+
+class MultiattachAttachTest(shared_volume.SharedVolumeMixin,
+                            base.MultiattachBaseTest):
+    """One volume, several servers: attach, list and detach."""
+
+    @decorators.idempotent_id('0b9feb9d-836e-46f7-bf6b-cdf2facd8ad6')
+    @unstable.services('compute', 'volume')
+    def test_attach_at_2_60_listed_by_cinder_and_nova(self):
+        """Two servers attached at 2.60: cinder and nova agree on both.
+
+        Steps:
+        1. Create a multiattach volume and two servers; attach the volume
+           to each in turn through nova at exactly compute 2.60.
+        2. Cinder's volume view lists both servers, the volume is in-use.
+        3. Cinder's attachments API, list and detail filtered by the
+           volume, give the same attachment ids; each is attached, rw.
+        4. Nova lists the volume on each server (at 2.89) under cinder's
+           attachment id for that server.
+        """
+        self.skip_unless_microversion(
+            'compute', volume_attachments_client.ATTACHMENT_IDS,
+            'Nova showing attachment ids')
+        volume, _servers, attachments = self.create_shared_volume(
+            microversion=volume_attachments_client.MULTIATTACH)
+        self.assertEqual(2, len(set(attachments.values())))
+        self.assertAttachments(volume['id'], attachments)
+
+        listed = self.attachments_client.list_attachments(
+            volume_id=volume['id'])['attachments']
+        self.assertEqual(attachments, {a['instance']: a['id']
+                                       for a in listed})
+        detailed = self.attachments_client.list_attachments(
+            detail=True, volume_id=volume['id'])['attachments']
+        self.assertEqual(attachments, {a['instance']: a['id']
+                                       for a in detailed})
+        for record in detailed:
+            self.assertEqual('attached', record['status'], record)
+            self.assertEqual('rw', record['attach_mode'], record)
+
+        for server_id, attachment_id in attachments.items():
+            self.assertEqual({volume['id']: attachment_id},
+                             self.nova_attachment_ids(server_id))
+
+    @decorators.idempotent_id('fa2c2c59-77bc-4cf6-8417-3e27509d41d9')
+    @unstable.services('compute', 'volume')
+    def test_attach_to_n_servers_one_at_a_time(self):
+        """One volume on [mattach] servers_per_volume servers.
+
+        Steps:
+        1. Create a multiattach volume and N servers; attach the volume to
+           each in turn, each attach completing before the next.
+        2. Cinder lists all N servers with N distinct attachment ids and
+           the volume is in-use.
+        """
+        count = CONF.mattach.servers_per_volume
+        volume, servers, attachments = self.create_shared_volume(
+            server_count=count)
+        self.assertEqual({server['id'] for server in servers},
+                         set(attachments))
+        self.assertEqual(count, len(set(attachments.values())))
+        self.assertAttachments(volume['id'], attachments)
+
+    @decorators.idempotent_id('6ff5f12d-a576-42f3-9755-b6b5eab52d15')
+    @unstable.services('compute', 'volume')
+    def test_detach_one_leaves_the_others(self):
+        """Detaching from one server keeps the other's attachment.
+
+        Steps:
+        1. Attach one multiattach volume to servers A and B.
+        2. Detach it from A and wait until cinder no longer lists A.
+        3. Cinder lists B alone, under its original attachment id, and the
+           volume is still in-use.
+        4. Detach it from B: the volume is available with no attachment.
+        """
+        volume, servers, attachments = self.create_shared_volume()
+        first, last = servers
+
+        self.detach_volume(first, volume)
+        self.assertAttachments(volume['id'],
+                               {last['id']: attachments[last['id']]})
+
+        self.detach_volume(last, volume)
+        self.assertUnattached(volume['id'])

@@ -1,0 +1,174 @@
+"""What nova and cinder refuse to do with a multiattach volume.
+
+Spec rules: [2] a second attach of the volume to the same server; [3]
+attaching it to a shelved-offloaded server; [9] deleting it while
+attached; [1] a multi-create request with it in the bdm; [4] swapping it
+while two servers hold it read/write. Each refusal leaves every existing
+attachment as it was.
+"""
+
+from tempest.common import compute
+from tempest import config
+from tempest.lib import decorators
+from tempest.lib import exceptions as lib_exc
+
+from mattach_tempest.common import unstable
+from mattach_tempest.tests.api import base
+from mattach_tempest.tests.api.compute import shared_volume
+
+CONF = config.CONF
+
+
+class MultiattachNegativeTest(shared_volume.SharedVolumeMixin,
+                              base.MultiattachBaseTest):
+    """Refusals around an attached multiattach volume."""
+
+    @decorators.attr(type='negative')
+    @decorators.idempotent_id('d2ae449a-cc81-4525-b1c5-30636993dbc2')
+    @unstable.services('compute', 'volume')
+    def test_second_attach_to_same_server_refused(self):
+        """Attaching the volume again to the same server is a 400.
+
+        Steps:
+        1. Attach a multiattach volume to a server.
+        2. Attach it to the same server again: 400 "volume <id> already
+           attached" (nova _check_volume_already_attached).
+        3. Cinder still lists the first attachment alone, same id, volume
+           in-use; nova lists the volume once on the server.
+        """
+        volume, servers, attachments = self.create_shared_volume(
+            server_count=1)
+        server_id = servers[0]['id']
+        self.assertRefused(
+            lib_exc.BadRequest,
+            'Invalid volume: volume %s already attached' % volume['id'],
+            self.volume_attachments_client.attach_volume,
+            server_id, volume['id'], microversion=self.request_microversion)
+        self.assertAttachments(volume['id'], attachments)
+        self.assertEqual([volume['id']], self.nova_volume_ids(server_id))
+
+    @decorators.attr(type='negative')
+    @decorators.idempotent_id('6ed6a500-ca56-4c86-8a5e-1cd5261cb581')
+    @unstable.services('compute', 'volume')
+    def test_delete_attached_volume_refused(self):
+        """Deleting a volume two servers hold is a 400.
+
+        Steps:
+        1. Attach one multiattach volume to servers A and B.
+        2. Delete the volume through cinder: 400, its status must be
+           available or error.
+        3. The volume is still in-use with both attachments, same ids.
+        """
+        volume, _servers, attachments = self.create_shared_volume()
+        self.assertRefused(
+            lib_exc.BadRequest,
+            'Invalid volume: Volume status must be available or error',
+            self.volumes_client.delete_volume, volume['id'])
+        self.assertAttachments(volume['id'], attachments)
+
+    @decorators.attr(type='negative')
+    @decorators.idempotent_id('34aff359-f824-42af-8534-f0de2886e384')
+    @unstable.services('compute', 'volume', 'image')
+    def test_multi_create_with_volume_refused(self):
+        """A multi-create request with the volume in its bdm is a 400.
+
+        Steps:
+        1. Create a multiattach volume.
+        2. Boot two servers in one request (min_count 2) from the image
+           with the volume as a data disk: 400 "Cannot attach one or more
+           volumes to multiple instances" (nova bug 1747985).
+        3. No server of that name exists; cinder holds no attachment of
+           the volume and it is available.
+        """
+        volume = self.create_multiattach_volume()
+        self.assertBootRefused(
+            'Cannot attach one or more volumes to multiple instances',
+            volume['id'], min_count=2)
+
+    @decorators.attr(type='negative')
+    @decorators.idempotent_id('b91ed74b-b853-4e34-adf8-30531c208ee3')
+    @unstable.services('compute', 'volume')
+    def test_swap_of_shared_volume_refused(self):
+        """Swapping a volume two servers hold read/write never happens.
+
+        Not skipped on [compute-feature-enabled] swap_volume: that flag
+        says whether the cloud's virt driver can swap, but each refusal
+        accepted here comes from nova-api before any driver is involved,
+        so a cloud that cannot swap must refuse all the same; a skip would
+        hide a swap that goes ahead.
+
+        Steps:
+        1. Create a plain volume; attach one multiattach volume to servers
+           A and B.
+        2. On server A, update the multiattach volume's attachment with
+           the plain volume's id (a swap): refused with 403 (policy: swap
+           is for the service role), 409 (the volume is not migrating) or
+           400 (more than one read/write attachment), by the cloud's
+           policy (spec rule 4), with that refusal's reason.
+        3. Both attachments are intact with the same ids, nova lists the
+           same volume on A, and the plain volume is available with no
+           attachment.
+        """
+        # Created before the servers so its delete runs after theirs.
+        new_volume = self.create_volume()
+        volume, servers, attachments = self.create_shared_volume()
+        server_id = servers[0]['id']
+        self.assertRefusedOneOf(
+            {lib_exc.Forbidden:
+                "Policy doesn't allow "
+                "os_compute_api:os-volumes-attachments:swap to be performed.",
+             lib_exc.Conflict:
+                'volume %s is not migrating; this API should only be '
+                'called by Cinder' % volume['id'],
+             lib_exc.BadRequest:
+                'Swapping multi-attach volumes with more than one '
+                'read/write attachment is not supported.'},
+            self.volume_attachments_client.update_volume_attachment,
+            server_id, volume['id'], new_volume['id'],
+            microversion=self.request_microversion)
+        self.assertAttachments(volume['id'], attachments)
+        self.assertEqual([volume['id']], self.nova_volume_ids(server_id))
+        self.assertUnattached(new_volume['id'])
+
+
+class MultiattachShelvedNegativeTest(shared_volume.SharedVolumeMixin,
+                                     base.MultiattachBaseTest):
+    """A shelved-offloaded server takes no multiattach volume."""
+
+    @classmethod
+    def skip_checks(cls):
+        super().skip_checks()
+        if not CONF.compute_feature_enabled.shelve:
+            raise cls.skipException(
+                'Shelve is not enabled: '
+                '[compute-feature-enabled] shelve = False')
+        # Offloading on request (shelve_offload) is admin-only by default
+        # policy: with primary credentials the server must be offloaded by
+        # nova itself, which never happens with an offload time of -1.
+        if CONF.compute.shelved_offload_time < 0:
+            raise cls.skipException(
+                'Shelved servers are never offloaded: '
+                '[compute] shelved_offload_time = %d'
+                % CONF.compute.shelved_offload_time)
+
+    @decorators.attr(type=['negative', 'slow'])
+    @decorators.idempotent_id('b37e7c50-4d6f-450f-acda-e6cfed451112')
+    @unstable.services('compute', 'volume', 'image')
+    def test_attach_to_shelved_offloaded_server_refused(self):
+        """Attaching a multiattach volume to a shelved-offloaded server: 400.
+
+        Steps:
+        1. Create a multiattach volume and a server; shelve the server and
+           wait until nova offloads it (SHELVED_OFFLOADED, within
+           [compute] shelved_offload_time).
+        2. Attach the volume to it: 400 "Attaching multiattach volumes is
+           not supported for shelved-offloaded instances."
+        3. Cinder holds no attachment of the volume (attached or reserved)
+           and it is available; nova lists no volume on the server.
+        """
+        volume = self.create_multiattach_volume()
+        server = self.create_server()
+        compute.shelve_server(self.servers_client, server['id'])
+        self.assertAttachRefused(
+            'Attaching multiattach volumes is not supported for '
+            'shelved-offloaded instances.', server['id'], volume['id'])
