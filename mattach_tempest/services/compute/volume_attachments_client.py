@@ -38,7 +38,9 @@ class VolumeAttachmentsClient(rest_client.RestClient):
 
     api_microversion_header_name = 'X-OpenStack-Nova-API-Version'
 
-    def _request(self, method, url, microversion, expected, body=None):
+    # Not named _request: RestClient.request() calls self._request() with
+    # its own signature, so overriding it breaks every call.
+    def _do_call(self, method, url, microversion, expected, body=None):
         headers = self.get_headers()
         if microversion is not None:
             headers[self.api_microversion_header_name] = microversion
@@ -67,18 +69,18 @@ class VolumeAttachmentsClient(rest_client.RestClient):
         waits for the attachment to appear.
         """
         attachment = dict(kwargs, volumeId=volume_id)
-        return self._request('POST', self._url(server_id), microversion,
+        return self._do_call('POST', self._url(server_id), microversion,
                              attach_success_codes(microversion),
                              {'volumeAttachment': attachment})
 
     def list_volume_attachments(self, server_id,
                                 microversion=ATTACHMENT_IDS):
         """List a server's attachments; from 2.89 with attachment_id."""
-        return self._request('GET', self._url(server_id), microversion, 200)
+        return self._do_call('GET', self._url(server_id), microversion, 200)
 
     def show_volume_attachment(self, server_id, volume_id,
                                microversion=ATTACHMENT_IDS):
-        return self._request('GET', self._url(server_id, volume_id),
+        return self._do_call('GET', self._url(server_id, volume_id),
                              microversion, 200)
 
     def update_volume_attachment(self, server_id, volume_id, new_volume_id,
@@ -89,11 +91,11 @@ class VolumeAttachmentsClient(rest_client.RestClient):
         delete_on_termination instead.
         """
         attachment = dict(kwargs, volumeId=new_volume_id)
-        return self._request('PUT', self._url(server_id, volume_id),
+        return self._do_call('PUT', self._url(server_id, volume_id),
                              microversion, 202,
                              {'volumeAttachment': attachment})
 
     def detach_volume(self, server_id, volume_id, microversion=MULTIATTACH):
         """DELETE the attachment: 202, the detach completes asynchronously."""
-        return self._request('DELETE', self._url(server_id, volume_id),
+        return self._do_call('DELETE', self._url(server_id, volume_id),
                              microversion, 202)

@@ -29,7 +29,9 @@ class AttachmentsClient(rest_client.RestClient):
             'volume %s' % microversion)
         return headers
 
-    def _request(self, method, url, microversion, expected, body=None):
+    # Not named _request: RestClient.request() calls self._request() with
+    # its own signature, so overriding it breaks every call.
+    def _do_call(self, method, url, microversion, expected, body=None):
         if body is not None:
             body = json.dumps(body)
         resp, resp_body = self.request(
@@ -55,20 +57,20 @@ class AttachmentsClient(rest_client.RestClient):
             attachment['mode'] = mode
         if microversion is None:
             microversion = ATTACH_MODE if mode is not None else NEW_ATTACH
-        return self._request('POST', 'attachments', microversion, 200,
+        return self._do_call('POST', 'attachments', microversion, 200,
                              {'attachment': attachment})
 
     def update_attachment(self, attachment_id, connector,
                           microversion=NEW_ATTACH):
         """Give a reserved attachment its connector: -> attaching."""
-        return self._request('PUT', 'attachments/%s' % attachment_id,
+        return self._do_call('PUT', 'attachments/%s' % attachment_id,
                              microversion, 200,
                              {'attachment': {'connector': connector}})
 
     def complete_attachment(self, attachment_id,
                             microversion=ATTACH_COMPLETE):
         """Mark the attachment attached (os-complete, 3.44): 204."""
-        return self._request('POST', 'attachments/%s/action' % attachment_id,
+        return self._do_call('POST', 'attachments/%s/action' % attachment_id,
                              microversion, 204, {'os-complete': None})
 
     def list_attachments(self, detail=False, microversion=NEW_ATTACH,
@@ -81,15 +83,15 @@ class AttachmentsClient(rest_client.RestClient):
         url = 'attachments/detail' if detail else 'attachments'
         if filters:
             url += '?%s' % parse.urlencode(filters)
-        return self._request('GET', url, microversion, 200)
+        return self._do_call('GET', url, microversion, 200)
 
     def show_attachment(self, attachment_id, microversion=NEW_ATTACH):
-        return self._request('GET', 'attachments/%s' % attachment_id,
+        return self._do_call('GET', 'attachments/%s' % attachment_id,
                              microversion, 200)
 
     def delete_attachment(self, attachment_id, microversion=NEW_ATTACH):
         """Delete an attachment; the body lists the remaining attachments."""
-        return self._request('DELETE', 'attachments/%s' % attachment_id,
+        return self._do_call('DELETE', 'attachments/%s' % attachment_id,
                              microversion, 200)
 
     def is_resource_deleted(self, id):
