@@ -55,6 +55,8 @@ def wait_for_attachment(volumes_client, volume_id, server_id):
 
     Cinder lists only attached records in the volume view, so this returns
     once the attach has completed. An error state of the volume fails fast.
+    Returns the attachment record the wait saw (a second GET could miss it
+    when another request detaches it meanwhile).
     """
     def attached():
         volume, attachment = _volume_attachment_of(
@@ -63,12 +65,12 @@ def wait_for_attachment(volumes_client, volume_id, server_id):
             raise lib_exc.TimeoutException(
                 'Volume %s went to %s while attaching to server %s'
                 % (volume_id, volume['status'], server_id))
-        return attachment is not None, {
-            'status': volume['status'],
-            'attachments': volume['attachments']}
-    wait_until(attached, 'volume %s to be attached to server %s'
-               % (volume_id, server_id))
-    return _volume_attachment_of(volumes_client, volume_id, server_id)[1]
+        if attachment is not None:
+            return True, attachment
+        return False, {'status': volume['status'],
+                       'attachments': volume['attachments']}
+    return wait_until(attached, 'volume %s to be attached to server %s'
+                      % (volume_id, server_id))
 
 
 def wait_for_attachment_removed(volumes_client, volume_id, server_id):
@@ -86,16 +88,21 @@ def wait_for_attachment_removed(volumes_client, volume_id, server_id):
 
 
 def wait_for_volume_status(volumes_client, volume_id, status):
-    """Wait for a volume status; an unexpected error status fails fast."""
+    """Wait for a volume status; an unexpected error status fails fast.
+
+    Returns the volume as the wait saw it in that status.
+    """
     def reached():
         volume = volumes_client.show_volume(volume_id)['volume']
         if volume['status'] != status and 'error' in volume['status']:
             raise lib_exc.TimeoutException(
                 'Volume %s went to %s while waiting for %s'
                 % (volume_id, volume['status'], status))
-        return volume['status'] == status, volume['status']
-    wait_until(reached, 'volume %s to reach status %s' % (volume_id, status))
-    return volumes_client.show_volume(volume_id)['volume']
+        if volume['status'] == status:
+            return True, volume
+        return False, volume['status']
+    return wait_until(reached, 'volume %s to reach status %s'
+                      % (volume_id, status))
 
 
 def wait_for_volume_settled(volumes_client, volume_id):
