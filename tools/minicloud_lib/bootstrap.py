@@ -1,0 +1,300 @@
+"""Everything `up` does to data: databases, schemas, keystone, the catalog,
+and the operator's resources (flavors, the multiattach volume type, images,
+pre-provisioned tempest accounts).
+
+Every step is idempotent (look before create), so `up` may run on a cloud
+that is already (partly) set up. Schema migrations are skipped when a stamp
+says they ran with the same pinned versions.
+"""
+import hashlib
+import os
+import subprocess
+import time
+
+from . import api
+from . import configs
+from . import layout
+from . import procs
+from . import services
+
+IMAGES = ['minicloud-image', 'minicloud-image-alt']
+FLAVORS = [  # id, name, ram MB, vcpus, disk GB
+    ('42', 'm1.nano', 128, 1, 1),
+    ('84', 'm1.micro', 192, 1, 1),   # resize target ([compute] flavor_ref_alt)
+]
+MULTIATTACH_TYPE = 'multiattach'
+ACCOUNTS = 6       # pre-provisioned non-admin tempest users, one project each
+ACCOUNT_PASSWORD = 'minicloud-account'
+SERVICE_USERS = ['placement', 'glance', 'nova', 'cinder', 'neutron']
+
+
+class StepError(Exception):
+    pass
+
+
+def run_logged(name, argv, timeout=600):
+    """Run a one-shot command, output to logs/<name>.log; fail with its tail."""
+    env = dict(os.environ, **services.venv_env())
+    with open(procs.logfile(name), 'ab') as log:
+        log.write(('==== %s\n' % ' '.join(argv)).encode())
+        log.flush()
+        try:
+            rc = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT,
+                                env=env, cwd=layout.STATE,
+                                timeout=timeout).returncode
+        except subprocess.TimeoutExpired:
+            rc = 'timeout after %d s' % timeout
+    if rc != 0:
+        raise StepError('%s failed (%s): %s\nlog %s ends with:\n%s' % (
+            name, rc, ' '.join(argv), procs.logfile(name),
+            procs.log_tail(name)))
+    return rc
+
+
+# ---------------------------------------------------------------- database
+def mariadb_datadir():
+    datadir = os.path.join(layout.DATA, 'mariadb')
+    if os.path.isdir(os.path.join(datadir, 'mysql')):
+        return
+    run_logged('mariadb-install-db', [
+        '/usr/bin/mariadb-install-db',
+        '--defaults-file=' + os.path.join(layout.ETC, 'mariadb', 'my.cnf'),
+        '--skip-test-db'], timeout=120)
+
+
+def create_databases():
+    sql = ["CREATE USER IF NOT EXISTS 'minicloud'@'127.0.0.1' "
+           "IDENTIFIED BY '%s'" % layout.DB_PASSWORD,
+           "GRANT ALL PRIVILEGES ON *.* TO 'minicloud'@'127.0.0.1'"]
+    sql += ['CREATE DATABASE IF NOT EXISTS %s CHARACTER SET utf8mb4' % db
+            for db in configs.DATABASES]
+    run_logged('mariadb-setup', [
+        '/usr/bin/mariadb',
+        '--defaults-file=' + os.path.join(layout.ETC, 'mariadb', 'my.cnf'),
+        '-u', 'root', '-e', '; '.join(sql)], timeout=60)
+
+
+def _stamp(name):
+    return os.path.join(layout.DATA, 'schema-%s.done' % name)
+
+
+def _pins():
+    try:
+        with open(layout.CONSTRAINTS, 'rb') as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return 'unpinned'
+
+
+def schema(name, commands):
+    """Run a service's schema commands once per pinned version set."""
+    stamp = _stamp(name)
+    if os.path.exists(stamp) and open(stamp).read() == _pins():
+        return
+    for argv in commands:
+        run_logged('schema-' + name, argv)
+    with open(stamp, 'w') as f:
+        f.write(_pins())
+
+
+def schema_commands():
+    b = layout.VBIN + '/'
+    etc = layout.ETC
+    ks = ['--config-file', os.path.join(etc, 'keystone', 'keystone.conf')]
+    nova = ['--config-dir', os.path.join(etc, 'nova')]
+    return {
+        'keystone': [
+            [b + 'keystone-manage'] + ks + ['db_sync'],
+            [b + 'keystone-manage'] + ks + [
+                'fernet_setup', '--keystone-user', 'root',
+                '--keystone-group', 'root'],
+            [b + 'keystone-manage'] + ks + [
+                'credential_setup', '--keystone-user', 'root',
+                '--keystone-group', 'root'],
+            [b + 'keystone-manage'] + ks + [
+                'bootstrap', '--bootstrap-password', layout.ADMIN_PASSWORD,
+                '--bootstrap-admin-url', layout.url('keystone'),
+                '--bootstrap-internal-url', layout.url('keystone'),
+                '--bootstrap-public-url', layout.url('keystone'),
+                '--bootstrap-region-id', layout.REGION]],
+        'placement': [[b + 'placement-manage', '--config-dir',
+                       os.path.join(etc, 'placement'), 'db', 'sync']],
+        'glance': [[b + 'glance-manage', '--config-dir',
+                    os.path.join(etc, 'glance'), 'db_sync']],
+        'nova': [
+            [b + 'nova-manage'] + nova + ['api_db', 'sync'],
+            [b + 'nova-manage'] + nova + [
+                'cell_v2', 'map_cell0', '--database_connection',
+                configs.db_url('nova_cell0')],
+            # Exit 2 = "already exists": tolerated by the wrapper below.
+            ['sh', '-c', '"$0" "$@"; rc=$?; [ $rc = 2 ] && rc=0; exit $rc',
+             b + 'nova-manage'] + nova + ['cell_v2', 'create_cell',
+                                          '--name', 'cell1'],
+            [b + 'nova-manage'] + nova + ['db', 'sync']],
+        'cinder': [[b + 'cinder-manage', '--config-file',
+                    os.path.join(etc, 'cinder', 'cinder.conf'), 'db', 'sync']],
+        'neutron': [[b + 'neutron-db-manage', '--config-file',
+                     os.path.join(etc, 'neutron', 'neutron.conf'),
+                     '--config-file', os.path.join(
+                         etc, 'neutron', 'plugins', 'ml2', 'ml2_conf.ini'),
+                     'upgrade', 'heads']],
+    }
+
+
+# ---------------------------------------------------------------- keystone
+def _find(sess, path, key, **query):
+    q = '&'.join('%s=%s' % kv for kv in query.items())
+    items = sess.get('keystone', '/v3/%s?%s' % (path, q))[key]
+    return items[0] if items else None
+
+
+def _ensure(sess, path, key, body, **query):
+    found = _find(sess, path, key, **query)
+    if found:
+        return found
+    return sess.post('keystone', '/v3/' + path, {key[:-1]: body})[key[:-1]]
+
+
+def ensure_role(sess, name):
+    return _ensure(sess, 'roles', 'roles', {'name': name}, name=name)
+
+
+def ensure_project(sess, name):
+    return _ensure(sess, 'projects', 'projects',
+                   {'name': name, 'domain_id': 'default'}, name=name)
+
+
+def ensure_user(sess, name, password, project, roles):
+    user = _ensure(sess, 'users', 'users',
+                   {'name': name, 'password': password,
+                    'domain_id': 'default',
+                    'default_project_id': project['id']}, name=name)
+    for role in roles:
+        sess.put('keystone', '/v3/projects/%s/users/%s/roles/%s'
+                 % (project['id'], user['id'], role['id']))
+    return user
+
+
+def catalog():
+    keystone_v3 = '/v3/%(project_id)s'
+    return [  # type, name, url
+        ('placement', 'placement', layout.url('placement')),
+        ('image', 'glance', layout.url('glance')),
+        ('network', 'neutron', layout.url('neutron')),
+        ('compute', 'nova', layout.url('nova-api', '/v2.1')),
+        # tempest looks for block-storage, nova for volumev3.
+        ('block-storage', 'cinder', layout.url('cinder-api', keystone_v3)),
+        ('volumev3', 'cinderv3', layout.url('cinder-api', keystone_v3)),
+    ]
+
+
+def seed_keystone():
+    sess = api.Session()
+    service_project = ensure_project(sess, 'service')
+    roles = [ensure_role(sess, 'admin'), ensure_role(sess, 'service')]
+    for user in SERVICE_USERS:
+        ensure_user(sess, user, layout.SERVICE_PASSWORD, service_project,
+                    roles)
+    for stype, name, url in catalog():
+        svc = _ensure(sess, 'services', 'services',
+                      {'type': stype, 'name': name}, type=stype)
+        have = {e['interface'] for e in sess.get(
+            'keystone', '/v3/endpoints?service_id=' + svc['id'])['endpoints']}
+        for interface in ('public', 'internal'):
+            if interface not in have:
+                sess.post('keystone', '/v3/endpoints', {'endpoint': {
+                    'service_id': svc['id'], 'interface': interface,
+                    'url': url, 'region_id': layout.REGION}})
+    member = ensure_role(sess, 'member')
+    for i in range(1, ACCOUNTS + 1):
+        project = ensure_project(sess, 'tempest-account-%d' % i)
+        ensure_user(sess, 'tempest-account-%d' % i, ACCOUNT_PASSWORD, project,
+                    [member])
+
+
+def accounts():
+    return [{'username': 'tempest-account-%d' % i,
+             'project_name': 'tempest-account-%d' % i,
+             'password': ACCOUNT_PASSWORD,
+             'domain_name': 'Default',
+             'roles': ['member']} for i in range(1, ACCOUNTS + 1)]
+
+
+# ------------------------------------------------- after the services are up
+def wait_agents(sess, timeout):
+    """Wait for every nova/cinder agent to report 'up' in its service list."""
+    deadline = time.monotonic() + timeout
+    for svc in services.openstack():
+        if not svc.agent:
+            continue
+        api_name, binary = svc.agent
+        path = ('/v2.1/os-services' if api_name == 'nova-api'
+                else '/v3/%s/os-services' % sess.project_id)
+        procs.wait_for(svc.name, lambda: any(
+            s['binary'] == binary and s['state'] == 'up'
+            for s in sess.get(api_name, path)['services']),
+            max(1, deadline - time.monotonic()),
+            'report up in the %s service list' % api_name)
+
+
+def discover_compute(sess, timeout):
+    """Map the compute host into cell1 and wait for its resource provider."""
+    b = layout.VBIN + '/'
+    run_logged('nova-discover-hosts', [
+        b + 'nova-manage', '--config-dir', os.path.join(layout.ETC, 'nova'),
+        'cell_v2', 'discover_hosts'], timeout=120)
+    procs.wait_for('nova-compute', lambda: sess.get(
+        'placement', '/resource_providers')['resource_providers'],
+        timeout, 'register its resource provider in placement')
+
+
+def ensure_flavors(sess):
+    for fid, name, ram, vcpus, disk in FLAVORS:
+        try:
+            sess.get('nova-api', '/v2.1/flavors/' + fid)
+        except api.ApiError as e:
+            if e.code != 404:
+                raise
+            sess.post('nova-api', '/v2.1/flavors', {'flavor': {
+                'id': fid, 'name': name, 'ram': ram, 'vcpus': vcpus,
+                'disk': disk}})
+
+
+def ensure_volume_type(sess):
+    base = '/v3/%s/types' % sess.project_id
+    types = sess.get('cinder-api', base + '?is_public=None')['volume_types']
+    vtype = next((t for t in types if t['name'] == MULTIATTACH_TYPE), None)
+    if vtype is None:
+        vtype = sess.post('cinder-api', base, {'volume_type': {
+            'name': MULTIATTACH_TYPE, 'os-volume-type-access:is_public': True,
+            'description': 'volumes that can attach to several servers'}}
+        )['volume_type']
+    # Exactly '<is> True': cinder matches the string, not a boolean.
+    sess.post('cinder-api', '%s/%s/extra_specs' % (base, vtype['id']),
+              {'extra_specs': {'multiattach': '<is> True'}})
+
+
+def ensure_images(sess, timeout=60):
+    ids = []
+    for name in IMAGES:
+        found = sess.get('glance', '/v2/images?name=' + name)['images']
+        image = found[0] if found else None
+        if image and image['status'] != 'active':
+            sess.request('DELETE', 'glance', '/v2/images/' + image['id'])
+            image = None
+        if image is None:
+            image = sess.post('glance', '/v2/images', {
+                'name': name, 'disk_format': 'raw',
+                'container_format': 'bare', 'visibility': 'public'})
+            # A small raw disk: the fake virt driver never boots it.
+            sess.request('PUT', 'glance', '/v2/images/%s/file' % image['id'],
+                         raw=b'\0' * (1024 * 1024))
+            deadline = time.monotonic() + timeout
+            while sess.get('glance', '/v2/images/' + image['id'])[
+                    'status'] != 'active':
+                if time.monotonic() > deadline:
+                    raise StepError('image %s not active in %d s'
+                                    % (name, timeout))
+                time.sleep(0.5)
+        ids.append(image['id'])
+    return ids

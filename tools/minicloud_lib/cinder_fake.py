@@ -1,0 +1,35 @@
+"""A cinder backend with no storage that a multiattach volume type can use.
+
+cinder.tests.fake_driver.FakeLoggingVolumeDriver logs calls instead of
+touching storage, but reports neither `multiattach` nor a usable
+reserved_percentage (100), so the scheduler finds no backend for a volume of
+a multiattach type and the volume goes to `error`. Its image<->volume copies,
+inherited from the LVM driver, run qemu-img/dd on LVM paths that do not exist:
+stubbed out here (no guest ever reads the data; the fake virt driver has no
+guests).
+cinder.conf: volume_driver = minicloud_lib.cinder_fake.MultiattachFakeDriver
+"""
+from cinder.tests import fake_driver
+
+
+class MultiattachFakeDriver(fake_driver.FakeLoggingVolumeDriver):
+
+    def _update_volume_stats(self):
+        super()._update_volume_stats()
+        for pool in self._stats['pools']:
+            pool['multiattach'] = True
+            pool['reserved_percentage'] = 0
+            pool['thin_provisioning_support'] = True
+            pool['max_over_subscription_ratio'] = 20.0
+
+    def copy_image_to_volume(self, context, volume, image_service, image_id,
+                             disable_sparse=False):
+        pass
+
+    def copy_image_to_encrypted_volume(self, context, volume, image_service,
+                                       image_id, disable_sparse=False):
+        pass
+
+    def copy_volume_to_image(self, context, volume, image_service,
+                             image_meta):
+        pass

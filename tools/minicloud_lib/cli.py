@@ -1,0 +1,359 @@
+"""The `tools/minicloud` sub-commands: up, down, status, run, tempest, clean.
+
+Runs under the system python 3; everything OpenStack runs from the private
+venv. See tools/minicloud_lib/__init__.py for the module map.
+"""
+import argparse
+import concurrent.futures
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from . import api
+from . import bootstrap
+from . import configs
+from . import install
+from . import layout
+from . import procs
+from . import services
+from . import tempest_ws
+
+START_TIMEOUT = 180       # s, per wait for a service to answer
+STOP_TIMEOUT = 20         # s, SIGTERM -> SIGKILL
+CANARY_REGEX = ('^tempest\\.api\\.compute\\.volumes\\.test_attach_volume\\.'
+                'AttachVolumeMultiAttachTest|'
+                '^tempest\\.api\\.compute\\.admin\\.test_volume_swap\\.'
+                'TestMultiAttachVolumeSwap|'
+                '^tempest\\.api\\.volume\\.admin\\.test_volume_retype\\.'
+                'VolumeRetypeMultiattachTest')
+
+
+def log(msg):
+    print('minicloud: %s' % msg, flush=True)
+
+
+def parallel(jobs):
+    """Run callables at once; re-raise the first failure after all ended."""
+    with concurrent.futures.ThreadPoolExecutor(len(jobs) or 1) as pool:
+        futures = [pool.submit(job) for job in jobs]
+        errors = [f.exception() for f in futures if f.exception()]
+    if errors:
+        raise errors[0]
+    return [f.result() for f in futures]
+
+
+# -------------------------------------------------------------------- up
+def _ensure_started(svc, check, what):
+    if procs.read_pid(svc.name) is None:
+        procs.start(svc.name, svc.argv, svc.env)
+    procs.wait_for(svc.name, check, START_TIMEOUT, what)
+
+
+def _answers(svc):
+    return lambda: procs.http_answers(svc.url())
+
+
+def _listening(svc):
+    return lambda: procs.port_open(svc.port)
+
+
+def _check_ports(svcs):
+    """A port we need, held by a process we did not start, is an error."""
+    taken = []
+    for svc in svcs:
+        if procs.read_pid(svc.name) is None and svc.port \
+                and procs.port_open(svc.port):
+            taken.append('%d (%s)' % (svc.port, svc.name))
+    if procs.read_pid('rabbitmq') is None and procs.port_open(
+            layout.PORTS['rabbitmq-dist']):
+        taken.append('%d (rabbitmq-dist)' % layout.PORTS['rabbitmq-dist'])
+    if taken:
+        raise procs.StartError(
+            'port(s) already in use by a process minicloud did not start: %s.'
+            ' Free them or change PORTS in tools/minicloud_lib/layout.py.'
+            % ', '.join(taken))
+
+
+def _cloud_answers():
+    """True if every daemon is ours, alive, and every API answers."""
+    for svc in services.all_services():
+        if procs.read_pid(svc.name) is None:
+            return False
+        if svc.health and not procs.http_answers(svc.url()):
+            return False
+    return os.path.exists(tempest_ws.CONF)
+
+
+def up(args):
+    t_install = install.ensure_installed()
+    if _cloud_answers():
+        log('cloud already up (tools/minicloud status for details)')
+        return 0
+    t0 = time.monotonic()
+    layout.ensure_dirs()
+    configs.render_all(args.virt)
+    epmd, mariadb, rabbit = services.infra()
+    keystone = services.keystone()
+    others = services.openstack(args.virt)
+    _check_ports([epmd, mariadb, rabbit, keystone] + others)
+
+    log('starting mariadb, rabbitmq')
+    _ensure_started(epmd, _listening(epmd), 'listen')
+    bootstrap.mariadb_datadir()
+    for svc in (mariadb, rabbit):
+        if procs.read_pid(svc.name) is None:
+            procs.start(svc.name, svc.argv, svc.env)
+    procs.wait_for('mariadb', _listening(mariadb), START_TIMEOUT, 'listen')
+    bootstrap.create_databases()
+
+    def keystone_chain():
+        bootstrap.schema('keystone', bootstrap.schema_commands()['keystone'])
+        _ensure_started(keystone, _answers(keystone), 'answer HTTP')
+        bootstrap.seed_keystone()
+
+    log('database schemas, keystone')
+    commands = bootstrap.schema_commands()
+    parallel([keystone_chain,
+              lambda: procs.wait_for('rabbitmq', _listening(rabbit),
+                                     START_TIMEOUT, 'listen')] +
+             [lambda n=n: bootstrap.schema(n, commands[n])
+              for n in commands if n != 'keystone'])
+
+    log('starting %s' % ', '.join(s.name for s in others))
+    for svc in others:
+        if procs.read_pid(svc.name) is None:
+            procs.start(svc.name, svc.argv, svc.env)
+    parallel([lambda s=s: procs.wait_for(s.name, _answers(s), START_TIMEOUT,
+                                         'answer HTTP')
+              for s in others if s.health])
+    sess = api.Session()
+    bootstrap.wait_agents(sess, START_TIMEOUT)
+
+    log('flavors, volume type, images, tempest workspace')
+    bootstrap.ensure_flavors(sess)
+    bootstrap.ensure_volume_type(sess)
+    images = bootstrap.ensure_images(sess)
+    bootstrap.discover_compute(sess, START_TIMEOUT)
+    tempest_ws.write(images)
+    t_up = time.monotonic() - t0
+    rss, pss = cloud_memory()
+    log('cloud up. install %.0f s, up %.0f s, RSS %.2f GiB (PSS %.2f GiB)'
+        % (t_install, t_up, rss / 2**30, pss / 2**30))
+    log('tempest workspace: %s (etc/tempest.conf, etc/tempest-accounts.conf)'
+        % layout.TEMPEST)
+    return 0
+
+
+def cloud_memory():
+    """(RSS, PSS) in bytes summed over every process of every daemon."""
+    rss = pss = 0
+    for name in procs.running():
+        for pid in procs.members(name):
+            try:
+                with open('/proc/%d/smaps_rollup' % pid) as f:
+                    for line in f:
+                        key, value = line.split(':', 1)
+                        if key == 'Rss':
+                            rss += int(value.split()[0]) * 1024
+                        elif key == 'Pss':
+                            pss += int(value.split()[0]) * 1024
+            except OSError:
+                pass
+    return rss, pss
+
+
+# ------------------------------------------------------------------ down
+def down(args=None):
+    names = procs.running()
+    if not names:
+        log('nothing running')
+        return 0
+    infra = ['rabbitmq', 'mariadb', 'epmd']
+    waves = [[n for n in names if n not in infra],
+             [n for n in names if n in infra[:2]],
+             [n for n in names if n == 'epmd']]
+    stopped = []
+    for wave in waves:
+        if wave:
+            stopped += procs.stop_all(wave, STOP_TIMEOUT)
+    log('stopped %s' % (', '.join(stopped) or 'nothing (all had exited)'))
+    return 0
+
+
+# ---------------------------------------------------------------- status
+def status(args=None):
+    rows = []
+    sess = None
+    try:
+        sess = api.Session(timeout=5)
+    except Exception as e:  # keystone down: agents cannot be asked
+        auth_error = str(e)
+    agent_states = {}
+    for svc in services.all_services():
+        pid = procs.read_pid(svc.name)
+        if pid is None:
+            rows.append((svc.name, '-', 'DOWN', 'not running'))
+            continue
+        if svc.health:
+            ok = procs.http_answers(svc.url())
+            detail = svc.url()
+        elif svc.agent:
+            api_name, binary = svc.agent
+            if sess is None:
+                ok, detail = False, 'cannot ask (%s)' % auth_error[:60]
+            else:
+                if api_name not in agent_states:
+                    path = ('/v2.1/os-services' if api_name == 'nova-api'
+                            else '/v3/%s/os-services' % sess.project_id)
+                    try:
+                        agent_states[api_name] = {
+                            s['binary']: s['state'] for s in
+                            sess.get(api_name, path)['services']}
+                    except Exception as e:
+                        agent_states[api_name] = {'error': str(e)[:60]}
+                state = agent_states[api_name].get(binary, 'not listed')
+                ok = state == 'up'
+                detail = '%s service list: %s' % (api_name, state)
+        else:
+            ok = procs.port_open(svc.port)
+            detail = 'port %d' % svc.port
+        rows.append((svc.name, str(pid), 'ok' if ok else 'FAILING', detail))
+    width = max(len(r[0]) for r in rows)
+    for name, pid, state, detail in rows:
+        print('%-*s  %7s  %-7s  %s' % (width, name, pid, state, detail))
+    return 0 if all(r[2] == 'ok' for r in rows) else 1
+
+
+# ----------------------------------------------------------- tempest/run
+def tempest(args):
+    argv = [os.path.join(layout.VBIN, 'tempest')] + args.args
+    return subprocess.run(argv, cwd=layout.TEMPEST,
+                          env=tempest_ws.env()).returncode
+
+
+def _install_repo():
+    if not os.path.exists(os.path.join(layout.REPO, 'setup.cfg')):
+        log('no setup.cfg in %s: plugin not installed' % layout.REPO)
+        return
+    with open(procs.logfile('pip-install-plugin'), 'w') as out:
+        rc = subprocess.run(
+            [os.path.join(layout.VBIN, 'python'), '-m', 'pip', 'install',
+             '-q', '--disable-pip-version-check', '-c', layout.CONSTRAINTS,
+             '-e', layout.REPO], stdout=out, stderr=subprocess.STDOUT,
+            env=dict(os.environ, **services.venv_env())).returncode
+    if rc:
+        raise procs.StartError('pip install -e %s failed, see %s' % (
+            layout.REPO, procs.logfile('pip-install-plugin')))
+
+
+def run(args):
+    rc = up(args)
+    if rc:
+        return rc
+    try:
+        _install_repo()
+        stamp = time.strftime('%Y%m%d-%H%M%S')
+        report = os.path.join(layout.RESULTS, 'tempest-%s.txt' % stamp)
+        subunit = os.path.join(layout.RESULTS, 'tempest-%s.subunit' % stamp)
+        argv = [os.path.join(layout.VBIN, 'tempest'), 'run',
+                '--regex', args.regex, '--concurrency', str(args.concurrency)]
+        if args.config_file:
+            argv += ['--config-file', args.config_file]
+        log('running: %s' % ' '.join(argv))
+        t0 = time.monotonic()
+        with open(report, 'w') as out:
+            proc = subprocess.Popen(argv, cwd=layout.TEMPEST,
+                                    env=tempest_ws.env(),
+                                    stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True)
+            for line in proc.stdout:
+                sys.stdout.write(line)
+                out.write(line)
+            rc = proc.wait()
+        wall = time.monotonic() - t0
+        with open(subunit, 'wb') as out:
+            subprocess.run([os.path.join(layout.VBIN, 'stestr'), 'last',
+                            '--subunit'], cwd=layout.TEMPEST,
+                           env=tempest_ws.env(), stdout=out)
+        totals = _totals(report)
+        log('tempest: %s; wall %.0f s' % (
+            ', '.join('%s %d' % kv for kv in totals.items()), wall))
+        log('report %s, subunit %s' % (report, subunit))
+        ran = totals['Passed'] + totals['Failed']
+        if not rc and totals['Failed'] == 0 and ran == 0:
+            log('no test ran: failing the run')
+            rc = 1
+        if totals['Failed']:
+            rc = rc or 1
+        return rc
+    finally:
+        if not args.keep:
+            down()
+
+
+def _totals(report):
+    """tempest's ' - Passed: N' lines from its summary."""
+    totals = {'Passed': 0, 'Failed': 0, 'Skipped': 0}
+    with open(report) as f:
+        for line in f:
+            line = line.strip()
+            for key in totals:
+                if line.startswith('- %s:' % key):
+                    totals[key] = int(line.split(':')[1])
+    return totals
+
+
+def clean(args):
+    """down, then remove the state directory but keep the venv."""
+    down()
+    for entry in os.listdir(layout.STATE) if os.path.isdir(
+            layout.STATE) else []:
+        path = os.path.join(layout.STATE, entry)
+        if path != layout.VENV:
+            shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
+    log('removed state in %s (kept the venv)' % layout.STATE)
+    return 0
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(
+        prog='tools/minicloud',
+        description='A real OpenStack cloud (keystone, placement, glance, '
+                    'nova, cinder, neutron) on 127.0.0.1 for mattach-tempest.')
+    sub = p.add_subparsers(dest='cmd', required=True)
+    for name, helptext in (('up', 'install if needed and start the cloud'),
+                           ('run', 'up, run the plugin suite, down')):
+        sp = sub.add_parser(name, help=helptext)
+        sp.add_argument('--virt', choices=['fake'], default='fake',
+                        help='nova virt driver / cinder backend (only fake)')
+    run_p = sub.choices['run']
+    run_p.add_argument('--keep', action='store_true',
+                       help='leave the cloud running afterwards')
+    run_p.add_argument('--regex', default='^mattach_tempest\\.')
+    run_p.add_argument('--concurrency', type=int, default=2)
+    run_p.add_argument('--config-file',
+                       help='tempest config (default: the workspace\'s '
+                            'etc/tempest.conf; etc/tempest-accounts.conf for '
+                            'pre-provisioned credentials)')
+    sub.add_parser('down', help='stop everything up started')
+    sub.add_parser('status', help='each service and whether it answers')
+    sub.add_parser('clean', help='down, then delete the state (not the venv)')
+    t = sub.add_parser('tempest', help='run tempest in the workspace, e.g. '
+                       'tools/minicloud tempest run --regex ...')
+    t.add_argument('args', nargs=argparse.REMAINDER)
+    sub.add_parser('canary-regex', help='print the regex of tempest\'s own '
+                   'multiattach tests')
+    args = p.parse_args(argv)
+    handlers = {'up': up, 'down': down, 'status': status, 'run': run,
+                'tempest': tempest, 'clean': clean,
+                'canary-regex': lambda a: print(CANARY_REGEX) or 0}
+    try:
+        return handlers[args.cmd](args)
+    except (procs.StartError, bootstrap.StepError, api.ApiError) as e:
+        print('minicloud: ERROR: %s' % e, file=sys.stderr)
+        if args.cmd in ('up', 'run'):
+            print('minicloud: logs in %s; `tools/minicloud down` stops what '
+                  'was started' % layout.LOGS, file=sys.stderr)
+        return 1

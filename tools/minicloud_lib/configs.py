@@ -1,0 +1,315 @@
+"""Render the configuration of every minicloud service into .minicloud/etc.
+
+All configuration decisions live here, as a real operator would write them:
+every service on 127.0.0.1, one worker each (2 cores), service users with
+the `service` role, nova sending service tokens and cinder requiring them
+(bug 2004555 protection), keystone with cheap password hashing. The virt
+and volume backends are chosen by `virt` so that a later libvirt mode only
+changes the backend sections.
+"""
+import os
+import shutil
+
+from . import layout
+
+ETC = layout.ETC
+
+
+def _path(*p):
+    return os.path.join(ETC, *p)
+
+
+def write_ini(path, sections):
+    """Write {section: {option: value}} as an ini file."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    lines = []
+    for section, options in sections.items():
+        lines.append('[%s]' % section)
+        for key, value in options.items():
+            if isinstance(value, bool):
+                value = 'true' if value else 'false'
+            lines.append('%s = %s' % (key, value))
+        lines.append('')
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines))
+
+
+def db_url(name):
+    return 'mysql+pymysql://minicloud:%s@%s:%d/%s?charset=utf8' % (
+        layout.DB_PASSWORD, layout.HOST, layout.PORTS['mariadb'], name)
+
+
+DATABASES = ['keystone', 'placement', 'glance', 'nova_api', 'nova_cell0',
+             'nova', 'cinder', 'neutron']
+
+TRANSPORT_URL = 'rabbit://%s:%s@%s:%d/' % (
+    layout.RABBIT_USER, layout.RABBIT_PASSWORD, layout.HOST,
+    layout.PORTS['rabbitmq'])
+
+
+def service_auth(user):
+    """keystoneauth password options for a service user in project service."""
+    return {
+        'auth_type': 'password',
+        'auth_url': layout.url('keystone'),
+        'username': user,
+        'password': layout.SERVICE_PASSWORD,
+        'project_name': 'service',
+        'user_domain_name': 'Default',
+        'project_domain_name': 'Default',
+        'region_name': layout.REGION,
+    }
+
+
+def authtoken(user):
+    opts = dict(service_auth(user))
+    opts.update({
+        'www_authenticate_uri': layout.url('keystone'),
+        'service_token_roles': 'service',
+        'service_token_roles_required': True,
+        'memcached_servers': '',
+    })
+    return opts
+
+
+def common(name, state=True):
+    opts = {'use_stderr': True, 'debug': False, 'host': 'minicloud',
+            'transport_url': TRANSPORT_URL}
+    if state:
+        opts['state_path'] = os.path.join(layout.DATA, name)
+    return opts
+
+
+def data_dir(*p):
+    d = os.path.join(layout.DATA, *p)
+    os.makedirs(d, exist_ok=True)
+    return d
+
+
+def mariadb():
+    path = _path('mariadb', 'my.cnf')
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, 'w') as f:
+        f.write('\n'.join([
+            '[client]',
+            'socket = %s' % os.path.join(layout.RUN, 'mariadb.sock'),
+            'port = %d' % layout.PORTS['mariadb'],
+            '[mysqld]',
+            'user = root',
+            'datadir = %s' % os.path.join(layout.DATA, 'mariadb'),
+            'socket = %s' % os.path.join(layout.RUN, 'mariadb.sock'),
+            'port = %d' % layout.PORTS['mariadb'],
+            'bind-address = %s' % layout.HOST,
+            'pid-file = %s' % os.path.join(layout.RUN, 'mariadbd.pid'),
+            'skip-name-resolve',
+            'skip-log-bin',
+            'max_connections = 1000',
+            'character-set-server = utf8mb4',
+            'innodb_buffer_pool_size = 128M',
+            # A throw-away test database: durability is not needed, speed is
+            # (nova's migrations dominate the start-up time).
+            'innodb_flush_log_at_trx_commit = 0',
+            'innodb_doublewrite = 0',
+            'sync_binlog = 0',
+            '',
+        ]))
+    return path
+
+
+def rabbitmq_env():
+    """RabbitMQ's environment: everything private, loopback only."""
+    base = os.path.join(layout.DATA, 'rabbitmq')
+    return {
+        'HOME': base,   # the Erlang cookie lives in $HOME
+        'RABBITMQ_NODENAME': 'minicloud@localhost',
+        'RABBITMQ_NODE_IP_ADDRESS': layout.HOST,
+        'RABBITMQ_NODE_PORT': str(layout.PORTS['rabbitmq']),
+        'RABBITMQ_DIST_PORT': str(layout.PORTS['rabbitmq-dist']),
+        'RABBITMQ_CONFIG_FILE': _path('rabbitmq', 'rabbitmq.conf'),
+        'RABBITMQ_ENABLED_PLUGINS_FILE': _path('rabbitmq', 'enabled_plugins'),
+        'RABBITMQ_MNESIA_BASE': os.path.join(base, 'mnesia'),
+        'RABBITMQ_LOG_BASE': os.path.join(base, 'log'),
+        'RABBITMQ_PID_FILE': os.path.join(layout.RUN, 'rabbitmq-erl.pid'),
+        # Neither /etc/rabbitmq/rabbitmq-env.conf nor advanced.config.
+        'RABBITMQ_CONF_ENV_FILE': _path('rabbitmq', 'none.env'),
+        'RABBITMQ_ADVANCED_CONFIG_FILE': _path('rabbitmq', 'advanced.config'),
+        'RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS':
+            '-kernel inet_dist_use_interface {127,0,0,1}',
+        'ERL_EPMD_ADDRESS': layout.HOST,
+        'ERL_EPMD_PORT': str(layout.PORTS['epmd']),
+    }
+
+
+def rabbitmq():
+    data_dir('rabbitmq', 'log')
+    os.makedirs(_path('rabbitmq'), exist_ok=True)
+    with open(_path('rabbitmq', 'rabbitmq.conf'), 'w') as f:
+        f.write('\n'.join([
+            'listeners.tcp.1 = %s:%d' % (layout.HOST, layout.PORTS['rabbitmq']),
+            'default_user = %s' % layout.RABBIT_USER,
+            'default_pass = %s' % layout.RABBIT_PASSWORD,
+            'loopback_users = none',
+            'log.console = true',
+            'log.file = false',
+            '',
+        ]))
+    with open(_path('rabbitmq', 'enabled_plugins'), 'w') as f:
+        f.write('[].\n')
+
+
+def keystone():
+    write_ini(_path('keystone', 'keystone.conf'), {
+        'DEFAULT': {'use_stderr': True, 'debug': False},
+        'database': {'connection': db_url('keystone')},
+        'identity': {'password_hash_rounds': 4},
+        'token': {'provider': 'fernet'},
+        'fernet_tokens': {'key_repository': data_dir('keystone', 'fernet')},
+        'fernet_receipts': {
+            'key_repository': data_dir('keystone', 'fernet-receipts')},
+        'credential': {
+            'key_repository': data_dir('keystone', 'credential')},
+        'cache': {'enabled': False},
+    })
+
+
+def placement():
+    write_ini(_path('placement', 'placement.conf'), {
+        'DEFAULT': {'use_stderr': True, 'debug': False},
+        'api': {'auth_strategy': 'keystone'},
+        'placement_database': {'connection': db_url('placement')},
+        'keystone_authtoken': authtoken('placement'),
+    })
+
+
+def glance():
+    d = _path('glance')
+    write_ini(os.path.join(d, 'glance-api.conf'), {
+        'DEFAULT': {'use_stderr': True, 'debug': False,
+                    'enabled_backends': 'fs:file',
+                    'worker_self_reference_url': layout.url('glance'),
+                    'image_cache_dir': data_dir('glance', 'cache')},
+        'database': {'connection': db_url('glance')},
+        'glance_store': {'default_backend': 'fs'},
+        'fs': {'filesystem_store_datadir': data_dir('glance', 'images')},
+        'os_glance_staging_store': {
+            'filesystem_store_datadir': data_dir('glance', 'staging')},
+        'os_glance_tasks_store': {
+            'filesystem_store_datadir': data_dir('glance', 'tasks')},
+        'keystone_authtoken': authtoken('glance'),
+        'paste_deploy': {'flavor': 'keystone'},
+        'oslo_concurrency': {'lock_path': data_dir('glance', 'locks')},
+    })
+    shutil.copy(os.path.join(layout.VENV, 'etc', 'glance',
+                             'glance-api-paste.ini'), d)
+
+
+def nova(virt='fake'):
+    d = _path('nova')
+    default = common('nova')
+    default.update({
+        'my_ip': layout.HOST,
+        'enabled_apis': 'osapi_compute',
+        'instances_path': data_dir('nova', 'instances'),
+        # One compute host: resize must be allowed onto the same host.
+        'allow_resize_to_same_host': True,
+        'compute_driver': {'fake': 'minicloud_fake.FixedNodeFakeDriver'}[virt],
+    })
+    write_ini(os.path.join(d, 'nova.conf'), {
+        'DEFAULT': default,
+        'api_database': {'connection': db_url('nova_api')},
+        'database': {'connection': db_url('nova')},
+        'keystone_authtoken': authtoken('nova'),
+        # Bug 2004555: nova calls cinder with the user's token plus a
+        # service token, so cinder can tell nova's detaches from a user's.
+        'service_user': dict(service_auth('nova'),
+                             send_service_user_token=True),
+        'placement': service_auth('nova'),
+        'neutron': service_auth('nova'),
+        'cinder': dict(service_auth('nova'), os_region_name=layout.REGION),
+        'glance': {'region_name': layout.REGION},
+        'conductor': {'workers': 1},
+        'scheduler': {'workers': 1,
+                      # A restarted compute is found without a manual step.
+                      'discover_hosts_in_cells_interval': 10},
+        'oslo_concurrency': {'lock_path': data_dir('nova', 'locks')},
+        'oslo_messaging_notifications': {'driver': 'noop'},
+        'vnc': {'enabled': False},
+        'wsgi': {'api_paste_config': os.path.join(d, 'api-paste.ini')},
+    })
+    shutil.copy(os.path.join(layout.VENV, 'etc', 'nova', 'api-paste.ini'), d)
+
+
+def cinder(virt='fake'):
+    d = _path('cinder')
+    conf = os.path.join(d, 'cinder.conf')
+    default = common('cinder')
+    default.update({
+        'my_ip': layout.HOST,
+        'auth_strategy': 'keystone',
+        'enabled_backends': 'fake',
+        'api_paste_config': os.path.join(d, 'api-paste.ini'),
+        'osapi_volume_listen': layout.HOST,
+    })
+    backend = {'fake': {
+        'volume_driver': 'minicloud_lib.cinder_fake.MultiattachFakeDriver',
+        'volume_backend_name': 'fake'}}[virt]
+    write_ini(conf, {
+        'DEFAULT': default,
+        'database': {'connection': db_url('cinder')},
+        'keystone_authtoken': authtoken('cinder'),
+        # cinder -> nova (volume extended / attach events)
+        'nova': dict(service_auth('cinder'), interface='public'),
+        'fake': backend,
+        'oslo_concurrency': {'lock_path': data_dir('cinder', 'locks')},
+        'oslo_messaging_notifications': {'driver': 'noop'},
+        'coordination': {'backend_url': 'file://' + data_dir('cinder',
+                                                             'coordination')},
+        # We run as root: no sudo in front of the privsep helper.
+        'cinder_sys_admin': {'helper_command': '%s --config-file %s' % (
+            os.path.join(layout.VBIN, 'privsep-helper'), conf)},
+    })
+    shutil.copy(os.path.join(layout.VENV, 'etc', 'cinder', 'api-paste.ini'), d)
+    return conf
+
+
+def neutron():
+    d = _path('neutron')
+    default = common('neutron')
+    default.update({
+        'core_plugin': 'ml2',
+        'service_plugins': '',
+        'auth_strategy': 'keystone',
+        'api_paste_config': os.path.join(d, 'api-paste.ini'),
+        'bind_host': layout.HOST,
+        'notify_nova_on_port_status_changes': False,
+        'notify_nova_on_port_data_changes': False,
+    })
+    write_ini(os.path.join(d, 'neutron.conf'), {
+        'DEFAULT': default,
+        'database': {'connection': db_url('neutron')},
+        'keystone_authtoken': authtoken('neutron'),
+        'oslo_concurrency': {'lock_path': data_dir('neutron', 'locks')},
+        'oslo_messaging_notifications': {'driver': 'noop'},
+    })
+    # ML2 without mechanism drivers or agents: enough for servers created
+    # with networks 'none' (nova still asks neutron for ports and groups).
+    write_ini(os.path.join(d, 'plugins', 'ml2', 'ml2_conf.ini'), {
+        'ml2': {'type_drivers': 'flat,local', 'tenant_network_types': 'local',
+                'mechanism_drivers': '', 'extension_drivers': 'port_security'},
+        'securitygroup': {'firewall_driver': 'noop'},
+    })
+    shutil.copy(os.path.join(layout.VENV, 'etc', 'neutron', 'api-paste.ini'),
+                d)
+
+
+def render_all(virt='fake'):
+    data_dir('home')
+    data_dir('tmp')
+    mariadb()
+    rabbitmq()
+    keystone()
+    placement()
+    glance()
+    nova(virt)
+    cinder(virt)
+    neutron()

@@ -1,0 +1,108 @@
+"""Install what the cloud needs: Debian packages and a private venv.
+
+Debian gives MariaDB and RabbitMQ (their package scripts must not start the
+system-wide daemons: we run private instances, so a policy-rc.d forbids
+service starts for the duration of the install). PyPI gives the OpenStack
+services into `.minicloud/venv`, pinned by tools/minicloud-constraints.txt so
+that a new release cannot silently change the cloud under CI.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from . import layout
+
+APT_PACKAGES = ['mariadb-server', 'rabbitmq-server']
+# Binaries that prove each package is installed.
+APT_PROBES = {'mariadb-server': '/usr/sbin/mariadbd',
+              'rabbitmq-server': '/usr/lib/rabbitmq/bin/rabbitmq-server'}
+PIP_PACKAGES = ['keystone', 'openstack-placement', 'glance', 'nova', 'cinder',
+                'neutron', 'gunicorn', 'PyMySQL', 'tempest',
+                'python-openstackclient']
+POLICY_RC = '/usr/sbin/policy-rc.d'
+# Written into the venv when the pip install completed, so a half-done
+# install is redone rather than trusted.
+VENV_STAMP = os.path.join(layout.VENV, '.minicloud-installed')
+APT_LOG = os.path.join(layout.LOGS, 'apt-install.log')
+PIP_LOG = os.path.join(layout.LOGS, 'pip-install.log')
+
+
+def log(msg):
+    print('minicloud: %s' % msg, flush=True)
+
+
+def _missing_apt():
+    return [p for p in APT_PACKAGES if not os.path.exists(APT_PROBES[p])]
+
+
+def install_apt():
+    missing = _missing_apt()
+    if not missing:
+        return False
+    log('apt-get install %s' % ' '.join(missing))
+    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+    own_policy = not os.path.exists(POLICY_RC)
+    if own_policy:
+        # Exit 101 = "action forbidden": package scripts do not start daemons.
+        with open(POLICY_RC, 'w') as f:
+            f.write('#!/bin/sh\nexit 101\n')
+        os.chmod(POLICY_RC, 0o755)
+    try:
+        with open(APT_LOG, 'w') as out:
+            for cmd in (['apt-get', 'update', '-q'],
+                        ['apt-get', 'install', '-y', '-q',
+                         '--no-install-recommends'] + missing):
+                if subprocess.run(cmd, env=env, stdout=out,
+                                  stderr=subprocess.STDOUT).returncode:
+                    raise SystemExit('minicloud: %s failed, see %s'
+                                     % (' '.join(cmd[:2]), APT_LOG))
+    finally:
+        if own_policy:
+            os.unlink(POLICY_RC)
+    return True
+
+
+def install_venv():
+    if os.path.exists(VENV_STAMP):
+        return False
+    py = shutil.which('python3') or sys.executable
+    if not os.path.exists(os.path.join(layout.VBIN, 'python')):
+        log('creating venv %s' % layout.VENV)
+        subprocess.run([py, '-m', 'venv', layout.VENV], check=True)
+    pip = [os.path.join(layout.VBIN, 'python'), '-m', 'pip', 'install', '-q',
+           '--disable-pip-version-check']
+    if os.path.exists(layout.CONSTRAINTS):
+        pip += ['-c', layout.CONSTRAINTS]
+    log('pip install %s (log: %s)' % (' '.join(PIP_PACKAGES), PIP_LOG))
+    with open(PIP_LOG, 'w') as out:
+        rc = subprocess.run(pip + PIP_PACKAGES, stdout=out,
+                            stderr=subprocess.STDOUT).returncode
+    if rc:
+        with open(PIP_LOG) as f:
+            sys.stderr.write(''.join(f.readlines()[-30:]))
+        raise SystemExit('minicloud: pip install failed (exit %d), see %s'
+                         % (rc, PIP_LOG))
+    with open(VENV_STAMP, 'w') as f:
+        f.write('ok\n')
+    return True
+
+
+def ensure_installed():
+    """Install whatever is missing; return seconds spent (0 if nothing)."""
+    t0 = time.monotonic()
+    did = install_apt()
+    did = install_venv() or did
+    spent = time.monotonic() - t0
+    if did:
+        log('install time: %.0f s' % spent)
+    return spent if did else 0.0
+
+
+def freeze():
+    """The exact versions in the venv, for tools/minicloud-constraints.txt."""
+    out = subprocess.run([os.path.join(layout.VBIN, 'python'), '-m', 'pip',
+                          'freeze', '--exclude-editable'],
+                         check=True, capture_output=True, text=True).stdout
+    return [l for l in out.splitlines() if l and not l.startswith('-e ')]

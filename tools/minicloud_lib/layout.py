@@ -1,0 +1,52 @@
+"""Where minicloud keeps things and which ports it uses.
+
+One place for every path and port so that `up`, `down`, `status` and the
+config renderer cannot disagree. Everything lives under `<repo>/.minicloud`
+(git-ignored); nothing is written elsewhere except apt packages.
+"""
+import os
+
+TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(TOOLS)
+STATE = os.path.join(REPO, '.minicloud')
+VENV = os.path.join(STATE, 'venv')
+VBIN = os.path.join(VENV, 'bin')
+ETC = os.path.join(STATE, 'etc')
+LOGS = os.path.join(STATE, 'logs')
+RUN = os.path.join(STATE, 'run')          # pid files, sockets
+DATA = os.path.join(STATE, 'data')        # mariadb, rabbitmq, glance images, nova/cinder state
+TEMPEST = os.path.join(STATE, 'tempest')  # tempest workspace (also its HOME/TMPDIR)
+RESULTS = os.path.join(STATE, 'results')  # subunit streams and reports of `run`
+CONSTRAINTS = os.path.join(TOOLS, 'minicloud-constraints.txt')
+
+HOST = '127.0.0.1'
+
+# Ports below the ephemeral range (32768+) and away from well-known ones.
+PORTS = {
+    'mariadb': 29106,
+    'rabbitmq': 29172,
+    'rabbitmq-dist': 29173,
+    'epmd': 29169,
+    'keystone': 29135,
+    'placement': 29178,
+    'glance': 29192,
+    'nova-api': 29174,
+    'cinder-api': 29176,
+    'neutron': 29196,
+}
+
+ADMIN_PASSWORD = 'minicloud-admin'
+SERVICE_PASSWORD = 'minicloud-service'
+DB_PASSWORD = 'minicloud-db'
+RABBIT_USER = 'minicloud'
+RABBIT_PASSWORD = 'minicloud-rabbit'
+REGION = 'RegionOne'
+
+
+def url(service, path=''):
+    return 'http://%s:%d%s' % (HOST, PORTS[service], path)
+
+
+def ensure_dirs():
+    for d in (STATE, ETC, LOGS, RUN, DATA, RESULTS):
+        os.makedirs(d, exist_ok=True)

@@ -1,0 +1,26 @@
+"""nova's fake virt driver with a node UUID that survives a restart.
+
+nova.virt.fake.FakeDriver names its node UUID with a per-process random
+sentinel, so a restarted nova-compute finds "its" compute node under another
+UUID and refuses to start. Real drivers use the persistent local node identity
+($state_path/compute_id, nova.virt.node): so does this one.
+
+Loaded as nova.virt.minicloud_fake (nova only loads compute drivers from the
+nova.virt package): tools/minicloud_lib/nova_compute.py adds this directory to
+nova.virt.__path__.
+"""
+from nova.virt import fake
+from nova.virt import node
+
+
+class FixedNodeFakeDriver(fake.FakeDriver):
+
+    def get_available_resource(self, nodename):
+        resources = super().get_available_resource(nodename)
+        if resources:
+            resources['uuid'] = node.get_local_node_uuid()
+        return resources
+
+    def get_nodenames_by_uuid(self, refresh=False):
+        return {node.get_local_node_uuid(): n
+                for n in self.get_available_nodes()}

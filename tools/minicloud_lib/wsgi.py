@@ -1,0 +1,44 @@
+"""gunicorn application factories for minicloud's API services.
+
+Every OpenStack WSGI entry point parses sys.argv with oslo.config when
+imported and dies on gunicorn's own arguments. Each factory below resets
+sys.argv before importing the service's stock WSGI module. Config locations
+come from the environment the launcher sets (OS_KEYSTONE_CONFIG_FILES,
+OS_PLACEMENT_CONFIG_DIR, OS_GLANCE_CONFIG_DIR, OS_NOVA_CONFIG_DIR,
+OS_NEUTRON_CONFIG_DIR); cinder only takes --config-file, from
+MINICLOUD_CINDER_CONF.
+gunicorn ... 'minicloud_lib.wsgi:keystone()'
+"""
+import importlib
+import os
+import sys
+
+
+def _application(prog, module, argv=()):
+    sys.argv = [prog] + list(argv)
+    return importlib.import_module(module).application
+
+
+def keystone():
+    return _application('keystone', 'keystone.wsgi.api')
+
+
+def placement():
+    return _application('placement-api', 'placement.wsgi.api')
+
+
+def glance():
+    return _application('glance-api', 'glance.wsgi.api')
+
+
+def nova():
+    return _application('nova-api', 'nova.wsgi.osapi_compute')
+
+
+def cinder():
+    return _application('cinder-api', 'cinder.wsgi.api',
+                        ['--config-file', os.environ['MINICLOUD_CINDER_CONF']])
+
+
+def neutron():
+    return _application('neutron-api', 'neutron.wsgi.api')
