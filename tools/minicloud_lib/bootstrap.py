@@ -270,8 +270,10 @@ def ensure_volume_type(sess):
             'description': 'volumes that can attach to several servers'}}
         )['volume_type']
     # Exactly '<is> True': cinder matches the string, not a boolean.
-    sess.post('cinder-api', '%s/%s/extra_specs' % (base, vtype['id']),
-              {'extra_specs': {'multiattach': '<is> True'}})
+    # (Set only when missing: cinder refuses changes to a type in use.)
+    if vtype.get('extra_specs', {}).get('multiattach') != '<is> True':
+        sess.post('cinder-api', '%s/%s/extra_specs' % (base, vtype['id']),
+                  {'extra_specs': {'multiattach': '<is> True'}})
 
 
 def ensure_images(sess, timeout=60):

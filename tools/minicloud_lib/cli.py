@@ -76,14 +76,20 @@ def _check_ports(svcs):
             % ', '.join(taken))
 
 
+UP_STAMP = os.path.join(layout.RUN, 'up-complete')
+
+
 def _cloud_answers():
-    """True if every daemon is ours, alive, and every API answers."""
+    """True if the last `up` completed, and since then every daemon is
+    still ours and alive and every API answers."""
+    if not os.path.exists(UP_STAMP):
+        return False
     for svc in services.all_services():
         if procs.read_pid(svc.name) is None:
             return False
         if svc.health and not procs.http_answers(svc.url()):
             return False
-    return os.path.exists(tempest_ws.CONF)
+    return True
 
 
 def up(args):
@@ -93,13 +99,16 @@ def up(args):
         return 0
     t0 = time.monotonic()
     layout.ensure_dirs()
+    if os.path.exists(UP_STAMP):
+        os.unlink(UP_STAMP)
     configs.render_all(args.virt)
     epmd, mariadb, rabbit = services.infra()
     keystone = services.keystone()
     others = services.openstack(args.virt)
     _check_ports([epmd, mariadb, rabbit, keystone] + others)
 
-    log('starting mariadb, rabbitmq')
+    if procs.read_pid('mariadb') is None or procs.read_pid('rabbitmq') is None:
+        log('starting mariadb, rabbitmq')
     _ensure_started(epmd, _listening(epmd), 'listen')
     bootstrap.mariadb_datadir()
     for svc in (mariadb, rabbit):
@@ -121,10 +130,11 @@ def up(args):
              [lambda n=n: bootstrap.schema(n, commands[n])
               for n in commands if n != 'keystone'])
 
-    log('starting %s' % ', '.join(s.name for s in others))
-    for svc in others:
-        if procs.read_pid(svc.name) is None:
-            procs.start(svc.name, svc.argv, svc.env)
+    missing = [s for s in others if procs.read_pid(s.name) is None]
+    if missing:
+        log('starting %s' % ', '.join(s.name for s in missing))
+    for svc in missing:
+        procs.start(svc.name, svc.argv, svc.env)
     parallel([lambda s=s: procs.wait_for(s.name, _answers(s), START_TIMEOUT,
                                          'answer HTTP')
               for s in others if s.health])
@@ -137,6 +147,7 @@ def up(args):
     images = bootstrap.ensure_images(sess)
     bootstrap.discover_compute(sess, START_TIMEOUT)
     tempest_ws.write(images)
+    open(UP_STAMP, 'w').close()
     t_up = time.monotonic() - t0
     rss, pss = cloud_memory()
     log('cloud up. install %.0f s, up %.0f s, RSS %.2f GiB (PSS %.2f GiB)'
@@ -166,6 +177,8 @@ def cloud_memory():
 
 # ------------------------------------------------------------------ down
 def down(args=None):
+    if os.path.exists(UP_STAMP):
+        os.unlink(UP_STAMP)
     names = procs.running()
     if not names:
         log('nothing running')

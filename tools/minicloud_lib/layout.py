@@ -22,6 +22,9 @@ CONSTRAINTS = os.path.join(TOOLS, 'minicloud-constraints.txt')
 HOST = '127.0.0.1'
 
 # Ports below the ephemeral range (32768+) and away from well-known ones.
+# MINICLOUD_PORT_OFFSET shifts them all, for a second cloud on the same host
+# (another checkout: the state dir is per checkout).
+PORT_OFFSET = int(os.environ.get('MINICLOUD_PORT_OFFSET', '0'))
 PORTS = {
     'mariadb': 29106,
     'rabbitmq': 29172,
@@ -34,6 +37,7 @@ PORTS = {
     'cinder-api': 29176,
     'neutron': 29196,
 }
+PORTS = {name: port + PORT_OFFSET for name, port in PORTS.items()}
 
 ADMIN_PASSWORD = 'minicloud-admin'
 SERVICE_PASSWORD = 'minicloud-service'

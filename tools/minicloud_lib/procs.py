@@ -62,10 +62,14 @@ def start(name, argv, env=None, cwd=None):
         log.write(('\n==== minicloud start %s: %s\n'
                    % (time.strftime('%F %T'), ' '.join(argv))).encode())
         log.flush()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, env=full_env,
-                                cwd=cwd or layout.STATE,
-                                start_new_session=True)
+        try:
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                    stdout=log, stderr=subprocess.STDOUT,
+                                    env=full_env, cwd=cwd or layout.STATE,
+                                    start_new_session=True)
+        except OSError as e:
+            raise StartError('service %s cannot start: %s: %s'
+                             % (name, argv[0], e))
     with open(pidfile(name), 'w') as f:
         f.write('%d %s\n' % (proc.pid, _start_time(proc.pid)))
     return proc

@@ -41,4 +41,16 @@ def cinder():
 
 
 def neutron():
-    return _application('neutron-api', 'neutron.wsgi.api')
+    app = _application('neutron-api', 'neutron.wsgi.api')
+    # GET /v2.0/ports reads Port.port_forwardings, a backref that exists
+    # only once the port_forwarding model is imported and SQLAlchemy has
+    # configured its mappers. The API alone (no RPC workers, no L3 plugin)
+    # may do neither before the first port listing: neutron answers 500
+    # ("type object 'Port' has no attribute 'port_forwardings'") and nova
+    # turns that into 500s on server calls. Import every object (hence
+    # every model) and configure the mappers before serving.
+    from neutron import objects
+    from sqlalchemy import orm
+    objects.register_objects()
+    orm.configure_mappers()
+    return app

@@ -5,12 +5,21 @@ sentinel, so a restarted nova-compute finds "its" compute node under another
 UUID and refuses to start. Real drivers use the persistent local node identity
 ($state_path/compute_id, nova.virt.node): so does this one.
 
+FakeDriver.snapshot uploads nothing, so a server snapshot (and the shelve
+that offloads through one) leaves a `queued` image forever. A real driver
+uploads the disk: this one uploads a small blank raw disk.
+
 Loaded as nova.virt.minicloud_fake (nova only loads compute drivers from the
 nova.virt package): tools/minicloud_lib/nova_compute.py adds this directory to
 nova.virt.__path__.
 """
+import io
+
+from nova.image import glance
 from nova.virt import fake
 from nova.virt import node
+
+SNAPSHOT_BYTES = b'\0' * (1024 * 1024)
 
 
 class FixedNodeFakeDriver(fake.FakeDriver):
@@ -24,3 +33,9 @@ class FixedNodeFakeDriver(fake.FakeDriver):
     def get_nodenames_by_uuid(self, refresh=False):
         return {node.get_local_node_uuid(): n
                 for n in self.get_available_nodes()}
+
+    def snapshot(self, context, instance, image_id, update_task_state):
+        super().snapshot(context, instance, image_id, update_task_state)
+        glance.API().update(context, image_id, {},
+                                  data=io.BytesIO(SNAPSHOT_BYTES),
+                                  purge_props=False)
