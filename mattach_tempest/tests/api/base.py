@@ -65,6 +65,24 @@ class MultiattachBaseTest(api_version_utils.BaseMicroversionTest,
             CONF.volume.min_microversion, CONF.volume.max_microversion)
 
     @classmethod
+    def skip_unless_shelve_offloads(cls):
+        """For skip_checks: skip unless shelved servers get offloaded.
+
+        shelve_offload on request is admin-only by default policy; with
+        primary credentials nova itself must offload the shelved server,
+        which it never does with an offload time of -1.
+        """
+        if not CONF.compute_feature_enabled.shelve:
+            raise cls.skipException(
+                'Shelve is not enabled: '
+                '[compute-feature-enabled] shelve = False')
+        if CONF.compute.shelved_offload_time < 0:
+            raise cls.skipException(
+                'Shelved servers are never offloaded: '
+                '[compute] shelved_offload_time = %d'
+                % CONF.compute.shelved_offload_time)
+
+    @classmethod
     def has_multiattach_type(cls):
         """Whether the class will have a multiattach type to use."""
         return bool(CONF.volume.volume_type_multiattach)
@@ -243,6 +261,49 @@ class MultiattachBaseTest(api_version_utils.BaseMicroversionTest,
                 self.servers_client, server['id'], 'ACTIVE')
         return servers
 
+    @staticmethod
+    def volume_bdm(volume_id, boot_index, delete_on_termination=False):
+        """A block_device_mapping_v2 entry for an existing volume.
+
+        boot_index 0 boots from the volume; -1 attaches it as a data disk.
+        """
+        return {'uuid': volume_id, 'source_type': 'volume',
+                'destination_type': 'volume', 'boot_index': boot_index,
+                'delete_on_termination': delete_on_termination}
+
+    def create_bootable_multiattach_volume(self):
+        """A multiattach volume holding [compute] image_ref, bootable."""
+        volume = self.create_multiattach_volume(
+            imageRef=CONF.compute.image_ref)
+        self.assertEqual('true', volume['bootable'],
+                         'Volume %s made from image %s is not bootable'
+                         % (volume['id'], CONF.compute.image_ref))
+        return volume
+
+    def create_server_from_volume(self, volume, delete_on_termination=False,
+                                  **kwargs):
+        """Boot a server from an existing volume (no image).
+
+        Create the volume before the server: its delete cleanup then runs
+        after the server is gone (cleanups run last in, first out).
+        """
+        return self.create_server(
+            image_id='', block_device_mapping_v2=[self.volume_bdm(
+                volume['id'], 0, delete_on_termination)], **kwargs)
+
+    def create_server_with_data_volume(self, volume, **kwargs):
+        """Boot from [compute] image_ref with the volume as a data disk.
+
+        With block_device_mapping_v2 nova expects the client to map the
+        image itself (as the CLI does for --image with --block-device):
+        without that entry the boot sequence is invalid.
+        """
+        image_disk = {'uuid': CONF.compute.image_ref, 'source_type': 'image',
+                      'destination_type': 'local', 'boot_index': 0,
+                      'delete_on_termination': True}
+        return self.create_server(block_device_mapping_v2=[
+            image_disk, self.volume_bdm(volume['id'], -1)], **kwargs)
+
     # -- attachments -------------------------------------------------------
 
     def attach_volume(self, server, volume, microversion=None):
@@ -304,6 +365,41 @@ class MultiattachBaseTest(api_version_utils.BaseMicroversionTest,
         attachments = self.volume_attachments_client.list_volume_attachments(
             server_id)['volumeAttachments']
         return {a['volumeId']: a['attachment_id'] for a in attachments}
+
+    def assertAttachedOnlyTo(self, volume_id, server_ids):
+        """Exactly these servers hold the volume, and nothing else does.
+
+        Cinder's volume view lists each server once, the volume is in-use
+        (available when no server is given); cinder's attachments API
+        lists the same attachment ids, every one attached, and no other
+        record (reserved, attaching, error_*); nova lists this volume, and
+        no other, on each server (at the class's microversion).
+
+        :returns: {server_id: attachment_id}
+        """
+        volume = self.volumes_client.show_volume(volume_id)['volume']
+        held = [(a['server_id'], a['attachment_id'])
+                for a in volume['attachments']]
+        self.assertEqual(sorted(server_ids), sorted(s for s, _a in held),
+                         'The servers cinder lists on volume %s' % volume_id)
+        self.assertEqual('in-use' if server_ids else 'available',
+                         volume['status'])
+        records = self.attachments_client.list_attachments(
+            volume_id=volume_id)['attachments']
+        self.assertEqual(
+            sorted((server_id, attachment_id, 'attached')
+                   for server_id, attachment_id in held),
+            sorted((r['instance'], r['id'], r['status']) for r in records),
+            'The attachments API disagrees with the volume view of %s'
+            % volume_id)
+        for server_id in server_ids:
+            listed = self.volume_attachments_client.list_volume_attachments(
+                server_id, microversion=self.request_microversion)
+            self.assertEqual(
+                [volume_id],
+                [a['volumeId'] for a in listed['volumeAttachments']],
+                'The volumes nova lists on server %s' % server_id)
+        return dict(held)
 
 
 class MultiattachAdminBaseTest(MultiattachBaseTest):

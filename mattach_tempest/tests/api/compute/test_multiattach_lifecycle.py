@@ -1,0 +1,236 @@
+"""Server lifecycle operations on one of two servers sharing a volume.
+
+Nova has no multiattach check for reboot, stop/start, resize or a server
+snapshot (spec rule [13]: a snapshot of a volume-backed server whose root
+volume is multiattach is allowed; resize re-creates the resized server's
+attachment and leaves the volume briefly reserved). Whatever one server
+goes through, the other server's attachment must stay as it was: same
+attachment id, attached, volume in-use.
+"""
+
+from oslo_serialization import jsonutils as json
+from tempest import config
+from tempest.lib.common.utils import data_utils
+from tempest.lib.common.utils import test_utils
+from tempest.lib import decorators
+
+from mattach_tempest.common import unstable
+from mattach_tempest.common import waiters
+from mattach_tempest.tests.api import base
+from mattach_tempest.tests.api.compute import shared_volume
+
+CONF = config.CONF
+
+
+class MultiattachLifecycleTest(shared_volume.SharedVolumeMixin,
+                               base.MultiattachBaseTest):
+    """Reboot and stop/start leave every attachment as it was."""
+
+    @decorators.idempotent_id('856ffea9-3e68-4575-804e-f909a4d439df')
+    @unstable.services('compute', 'volume')
+    def test_hard_reboot_keeps_attachments(self):
+        """A hard reboot of one server changes no attachment.
+
+        A hard reboot is the one that reconnects the server's volumes.
+
+        Steps:
+        1. Attach one multiattach volume to servers A and B.
+        2. Hard-reboot A and wait until it is ACTIVE.
+        3. Cinder's volume view and attachments API list A and B attached
+           under their original attachment ids and nothing else, the
+           volume is in-use, and nova lists the volume on each server.
+        """
+        volume, (rebooted, _other), attachments = self.create_shared_volume()
+
+        self.servers_client.reboot_server(rebooted['id'], type='HARD')
+        unstable.wait_for_server_status(
+            self.servers_client, rebooted['id'], 'ACTIVE')
+
+        self.assertEqual(attachments, self.assertAttachedOnlyTo(
+            volume['id'], list(attachments)))
+
+    @decorators.idempotent_id('ed20f90c-31ed-49e2-9e5c-280977abe6ca')
+    @unstable.services('compute', 'volume')
+    def test_stop_start_keeps_attachments(self):
+        """Stopping and starting one server changes no attachment.
+
+        Steps:
+        1. Attach one multiattach volume to servers A and B.
+        2. Stop A and wait until it is SHUTOFF: cinder and nova still list
+           A and B under their original attachment ids and nothing else,
+           the volume is in-use.
+        3. Start A and wait until it is ACTIVE: the same again.
+        """
+        volume, (cycled, _other), attachments = self.create_shared_volume()
+
+        self.servers_client.stop_server(cycled['id'])
+        unstable.wait_for_server_status(
+            self.servers_client, cycled['id'], 'SHUTOFF')
+        self.assertEqual(attachments, self.assertAttachedOnlyTo(
+            volume['id'], list(attachments)))
+
+        self.servers_client.start_server(cycled['id'])
+        unstable.wait_for_server_status(
+            self.servers_client, cycled['id'], 'ACTIVE')
+        self.assertEqual(attachments, self.assertAttachedOnlyTo(
+            volume['id'], list(attachments)))
+
+
+class MultiattachResizeTest(shared_volume.SharedVolumeMixin,
+                            base.MultiattachBaseTest):
+    """Resize of one server sharing a volume."""
+
+    @classmethod
+    def skip_checks(cls):
+        super().skip_checks()
+        if not CONF.compute_feature_enabled.resize:
+            raise cls.skipException(
+                'Resize is not enabled: '
+                '[compute-feature-enabled] resize = False')
+        if CONF.compute.flavor_ref_alt == CONF.compute.flavor_ref:
+            raise cls.skipException(
+                'No second flavor to resize to: [compute] flavor_ref_alt '
+                'equals flavor_ref')
+
+    @decorators.attr(type='slow')
+    @decorators.idempotent_id('2dd7b4ae-3aa3-4375-b8cb-1d85fe4a1744')
+    @unstable.services('compute', 'volume')
+    def test_resize_keeps_attachments(self):
+        """Resizing one server keeps the other's attachment, and its own.
+
+        Nova re-creates the resized server's attachment (for the
+        destination host, even the same one), so only its presence is
+        checked; the other server's attachment must not change.
+
+        Steps:
+        1. Attach one multiattach volume to servers A and B.
+        2. Resize A to [compute] flavor_ref_alt and wait for
+           VERIFY_RESIZE.
+        3. Confirm the resize and wait until A is ACTIVE.
+        4. Cinder's volume view and attachments API list A and B attached
+           and nothing else, the volume is in-use, nova lists the volume
+           on each server, and B's attachment id is unchanged.
+        """
+        volume, (resized, other), attachments = self.create_shared_volume()
+
+        self.servers_client.resize_server(resized['id'],
+                                          CONF.compute.flavor_ref_alt)
+        unstable.wait_for_server_status(
+            self.servers_client, resized['id'], 'VERIFY_RESIZE')
+        self.servers_client.confirm_resize_server(resized['id'])
+        unstable.wait_for_server_status(
+            self.servers_client, resized['id'], 'ACTIVE')
+
+        held = self.assertAttachedOnlyTo(
+            volume['id'], [resized['id'], other['id']])
+        self.assertEqual(attachments[other['id']], held[other['id']])
+
+
+class MultiattachVolumeBackedSnapshotTest(base.MultiattachBaseTest):
+    """Snapshot of a server booted from a shared multiattach root volume."""
+
+    @classmethod
+    def skip_checks(cls):
+        super().skip_checks()
+        if not CONF.compute_feature_enabled.snapshot:
+            raise cls.skipException(
+                'Server snapshots are not enabled: '
+                '[compute-feature-enabled] snapshot = False')
+        if not CONF.volume_feature_enabled.snapshot:
+            raise cls.skipException(
+                'Volume snapshots are not enabled: '
+                '[volume-feature-enabled] snapshot = False')
+
+    @classmethod
+    def setup_clients(cls):
+        super().setup_clients()
+        cls.compute_images_client = cls.os_primary.compute_images_client
+        cls.images_client = cls.os_primary.image_client_v2
+
+    def expect_no_image_named(self, name):
+        """Register the delete of any image called `name`.
+
+        Registered before the snapshot request, so an image nova makes is
+        removed even when the test fails before learning its id.
+        """
+        def delete_named():
+            for image in self.images_client.list_images(
+                    params={'name': name})['images']:
+                test_utils.call_and_ignore_notfound_exc(
+                    self.images_client.delete_image, image['id'])
+                self.images_client.wait_for_resource_deletion(image['id'])
+        self.addCleanup(delete_named)
+
+    def expect_no_snapshots_of(self, volume_id):
+        """Register the delete of every cinder snapshot of the volume.
+
+        Nova's server snapshot makes a cinder snapshot of each volume of
+        the server, which must be gone before the volume can be deleted.
+        """
+        def delete_snapshots():
+            for snapshot in self.snapshots_client.list_snapshots(
+                    volume_id=volume_id)['snapshots']:
+                # Cinder refuses to delete a snapshot still being created.
+                waiters.wait_until(
+                    lambda: self._snapshot_settled(snapshot['id']),
+                    'snapshot %s to settle before its delete'
+                    % snapshot['id'])
+                test_utils.call_and_ignore_notfound_exc(
+                    self.snapshots_client.delete_snapshot, snapshot['id'])
+                self.snapshots_client.wait_for_resource_deletion(
+                    snapshot['id'])
+        self.addCleanup(delete_snapshots)
+
+    def _snapshot_settled(self, snapshot_id):
+        status = self.snapshots_client.show_snapshot(snapshot_id)[
+            'snapshot']['status']
+        return status in ('available', 'error'), status
+
+    @decorators.attr(type='slow')
+    @decorators.idempotent_id('e54bdb4d-fcdf-443b-9d70-a9bc05eb8493')
+    @unstable.services('compute', 'volume', 'image')
+    def test_snapshot_volume_backed_server_keeps_attachments(self):
+        """A snapshot of a server booted from a shared multiattach volume.
+
+        Steps:
+        1. Create a bootable multiattach volume from [compute] image_ref;
+           boot server A from it and attach it to server B as a data disk.
+        2. Create a snapshot image of A and wait until it is active.
+        3. The image's block device mapping names a cinder snapshot of
+           the volume.
+        4. Cinder's volume view and attachments API list A and B under
+           their original attachment ids and nothing else, the volume is
+           in-use, and nova lists the volume on each server.
+        Cleanup deletes the image and the cinder snapshot nova made.
+        """
+        volume = self.create_bootable_multiattach_volume()
+        snapshotted = self.create_server_from_volume(volume)
+        other = self.create_server()
+        self.attach_volume(other, volume)
+        attachments = self.volume_attachments(volume['id'])
+
+        name = data_utils.rand_name(
+            prefix=CONF.resource_name_prefix,
+            name=self.__class__.__name__ + '-image')
+        self.expect_no_snapshots_of(volume['id'])
+        self.expect_no_image_named(name)
+        image_id = self.compute_images_client.create_image(
+            snapshotted['id'], name=name)['image_id']
+        unstable.wait_for_image_status(self.images_client, image_id, 'active')
+
+        image = self.images_client.show_image(image_id)
+        self.assertIn('block_device_mapping', image,
+                      'Image %s of a volume-backed server has no block '
+                      'device mapping' % image_id)
+        mappings = image['block_device_mapping']
+        if isinstance(mappings, str):
+            # Glance v2 carries the mapping as a JSON string property.
+            mappings = json.loads(mappings)
+        snapshot_volumes = [
+            self.snapshots_client.show_snapshot(
+                mapping['snapshot_id'])['snapshot']['volume_id']
+            for mapping in mappings if mapping.get('snapshot_id')]
+        self.assertEqual([volume['id']], snapshot_volumes)
+
+        self.assertEqual(attachments, self.assertAttachedOnlyTo(
+            volume['id'], [snapshotted['id'], other['id']]))
