@@ -1,0 +1,276 @@
+"""The capability report on a recorded subunit stream.
+
+fixtures/report_run.subunit was recorded by
+fixtures/record_report_stream.py: a real testtools run written as subunit
+v2, with tempest-style ids of this plugin and of tempest, passes, failures,
+skips with reasons and a setUpClass error.
+"""
+
+import io
+import json
+import os
+import tempfile
+from unittest import mock
+
+from mattach_tempest.cli import certification
+from mattach_tempest.cli import report
+from mattach_tempest.unit import base
+
+FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                       'fixtures', 'report_run.subunit')
+API = 'mattach_tempest.tests.api.'
+
+
+def read_fixture():
+    with open(FIXTURE, 'rb') as f:
+        return report.read_stream(f)
+
+
+class TestReadStream(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.records = {r['short_name']: r for r in read_fixture()}
+
+    def test_every_result_is_read(self):
+        self.assertEqual(10, len(self.records))
+
+    def test_status_time_and_id(self):
+        attach = self.records['MultiattachAttachTest.'
+                              'test_attach_at_2_60_listed_by_cinder_and_nova']
+        self.assertEqual('pass', attach['status'])
+        self.assertEqual('0b9feb9d-836e-46f7-bf6b-cdf2facd8ad6',
+                         attach['idempotent_id'])
+        self.assertEqual('attach and list on both services', attach['group'])
+        self.assertIsInstance(attach['time'], float)
+        self.assertGreaterEqual(attach['time'], 0.0)
+        self.assertEqual('', attach['reason'])
+
+    def test_skip_reason(self):
+        swap = self.records[
+            'MultiattachNegativeTest.test_swap_of_shared_volume_refused']
+        self.assertEqual('skip', swap['status'])
+        self.assertEqual('Swap volume is not enabled: '
+                         '[compute-feature-enabled] swap_volume = False',
+                         swap['reason'])
+
+    def test_failure_reasons_are_the_exception_lines(self):
+        detach = self.records[
+            'MultiattachAttachTest.test_detach_one_leaves_the_others']
+        self.assertEqual('fail', detach['status'])
+        self.assertEqual("testtools.matchers._impl.MismatchError: "
+                         "'available' != 'in-use': volume status after the "
+                         "last detach", detach['reason'])
+        retype = self.records[
+            'MultiattachRetypeNegativeTest.'
+            'test_in_use_retype_multiattach_to_plain_refused']
+        self.assertTrue(retype['reason'].startswith(
+            'tempest.lib.exceptions.BadRequest: Bad request Details: '
+            'Invalid input received'), retype['reason'])
+
+    def test_class_fixture_error(self):
+        setup = self.records['setUpClass (MultiattachLifecycleTest)']
+        self.assertEqual('fail', setup['status'])
+        self.assertEqual('server lifecycle', setup['group'])
+        self.assertIn('ServerFault', setup['reason'])
+
+    def test_other_suites(self):
+        self.assertEqual('server lifecycle', self.records[
+            'AttachVolumeMultiAttachTest.'
+            'test_resize_server_with_multiattached_volume']['group'])
+        self.assertEqual(report.OTHER, self.records[
+            'ServersTestJSON.test_create_server_with_admin_password']['group'])
+
+    def test_not_subunit(self):
+        error = self.assertRaises(report.common.BadInput, report.read_stream,
+                                  io.BytesIO(b'Ran 3 tests\nOK\n'))
+        self.assertIn('not a subunit v2 stream', str(error))
+
+    def test_empty(self):
+        error = self.assertRaises(report.common.BadInput, report.read_stream,
+                                  io.BytesIO(b''))
+        self.assertEqual('no test results in the stream', str(error))
+
+
+class TestGrouping(base.TestCase):
+
+    CASES = {
+        API + 'volume.test_multiattach_volume_create.MultiattachVolumeCreate'
+        'Test.test_multiattach_type_gives_multiattach_volume[id-1,volume]':
+            'volume type and creation',
+        API + 'compute.test_multiattach_attach.MultiattachAttachTest.'
+        'test_attach_to_n_servers_one_at_a_time': 'N-way attach',
+        API + 'compute.test_multiattach_lifecycle.MultiattachLifecycleTest.'
+        'test_hard_reboot_keeps_attachments': 'server lifecycle',
+        API + 'compute.test_multiattach_lifecycle.MultiattachVolumeBacked'
+        'SnapshotTest.test_snapshot_volume_backed_server_keeps_attachments':
+            'server lifecycle',
+        API + 'volume.test_multiattach_snapshot.MultiattachSnapshotTest.'
+        'test_snapshot_in_use_multiattach_volume': 'snapshots',
+        API + 'compute.test_multiattach_negative.MultiattachShelvedNegative'
+        'Test.test_attach_to_shelved_offloaded_server_refused':
+            report.GROUPS[5],
+        API + 'compute.test_multiattach_shelve.MultiattachShelveTest.'
+        'test_shelve_offload_keeps_other_attachment': 'server lifecycle',
+        API + 'compute.test_multiattach_boot.MultiattachBootTest.'
+        'test_boot_from_multiattach_volume': 'boot from volume and bdm',
+        API + 'volume.test_multiattach_attachments_api.NovaAttachment'
+        'ProtectionNegativeTest.test_delete_nova_attachment_refused':
+            'attachments API and nova-owned protection',
+        API + 'admin.test_multiattach_encrypted_negative.Encrypted'
+        'MultiattachCreateNegativeTest.test_x': 'encryption',
+        'mattach_tempest.tests.scenario.test_multiattach_extend.Guest'
+        'ExtendTest.test_guests_see_new_size': 'data path (guests)',
+        API + 'compute.test_multiattach_new.MultiattachNewTest.test_y':
+            report.OTHER,
+        'tempest.api.volume.test_volumes_get.VolumesGetTest.'
+        'test_volume_create_get_update_delete[id-1]': report.OTHER,
+        'tempest.api.compute.admin.test_volume_swap.TestMultiAttachVolume'
+        'Swap.test_volume_swap_with_multiattach[id-1]': report.GROUPS[5],
+    }
+
+    def test_groups(self):
+        for test_id, group in self.CASES.items():
+            self.assertEqual(group, report.group_of(test_id), test_id)
+
+    def test_rules_and_display_order_name_the_same_groups(self):
+        self.assertEqual(sorted(report.GROUPS),
+                         sorted([name for name, _ in report.GROUP_RULES] +
+                                [report.OTHER]))
+
+    def test_every_conformance_test_has_a_capability(self):
+        # A new test no rule names would land in 'other': give it a rule
+        # (report.GROUP_RULES) or a name that says what it asserts.
+        self.useFixture(base.TempestConfigFixture())
+        entries, errors = certification.discover()
+        self.assertEqual([], errors)
+        self.assertEqual([], [e.name for e in entries
+                              if report.group_of(e.name) == report.OTHER])
+        # A class-level error (setUpClass) is reported under the class.
+        classes = {e.name.rsplit('.', 1)[0] for e in entries}
+        self.assertEqual([], sorted(
+            c for c in classes
+            if report.group_of('setUpClass (%s)' % c) == report.OTHER))
+
+
+class TestRender(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.report = report.build(read_fixture(), 'run.subunit')
+
+    def test_groups_in_display_order(self):
+        names = [g['name'] for g in self.report['groups']]
+        self.assertEqual(list(report.GROUPS), names)
+
+    def test_verdicts_and_totals(self):
+        verdicts = {g['name']: g['verdict'] for g in self.report['groups']}
+        self.assertEqual('NOT RUN', verdicts['volume type and creation'])
+        self.assertEqual('PASS', verdicts['N-way attach'])
+        self.assertEqual('FAIL', verdicts['detach'])
+        self.assertEqual('FAIL', verdicts['server lifecycle'])
+        self.assertEqual('SKIP', verdicts['data path (guests)'])
+        self.assertEqual({'pass': 5, 'fail': 3, 'skip': 2, 'total': 10},
+                         self.report['totals'])
+        self.assertEqual('FAIL', self.report['verdict'])
+
+    def test_text(self):
+        text = report.render_text(self.report)
+        self.assertIn('FAIL     1 pass, 1 fail  server lifecycle\n', text)
+        self.assertIn('== detach: FAIL\n', text)
+        self.assertRegex(text, r"FAIL +\d+\.\ds +MultiattachAttachTest\."
+                               r"test_detach_one_leaves_the_others +"
+                               r"testtools\.matchers")
+        self.assertTrue(text.endswith(
+            'Total: 10 test(s): 5 pass, 3 fail, 2 skip; verdict FAIL\n'))
+
+    def test_html_is_self_contained_and_escaped(self):
+        group = self.report['groups'][1]
+        group['tests'][0]['reason'] = '<script>alert(1)</script>'
+        page = report.render_html(self.report)
+        self.assertTrue(page.startswith('<!DOCTYPE html>'))
+        self.assertNotIn('<script', page)
+        self.assertIn('&lt;script&gt;alert(1)&lt;/script&gt;', page)
+        for external in ('http://', 'https://', '<link', 'src=', '@import',
+                         'url('):
+            self.assertNotIn(external, page)
+        summary = page.split('</table>')[0]
+        self.assertEqual(len(report.GROUPS), summary.count('<tr><td>'))
+
+    def test_long_reasons_are_clipped_in_the_table_only(self):
+        test = self.report['groups'][1]['tests'][0]
+        test['reason'] = 'x' * 300
+        text = report.render_text(self.report)
+        self.assertIn('x' * 157 + '...', text)
+        self.assertNotIn('x' * 158, text)
+        self.assertIn('x' * 300, report.render_html(self.report))
+
+    def test_json_round_trips(self):
+        data = json.loads(json.dumps(self.report))
+        self.assertEqual(self.report['totals'], data['totals'])
+
+
+class TestCommandLine(base.TestCase):
+
+    def run_main(self, argv, stdin=None):
+        out, err = io.StringIO(), io.StringIO()
+        with mock.patch('sys.stderr', err):
+            code = report.main(argv, stdin=stdin, stdout=out)
+        return code, out.getvalue(), err.getvalue()
+
+    def test_table_from_file(self):
+        code, out, err = self.run_main([FIXTURE])
+        self.assertEqual((0, ''), (code, err))
+        self.assertIn('mattach-tempest report of %s' % FIXTURE, out)
+
+    def test_stdin(self):
+        with open(FIXTURE, 'rb') as f:
+            code, out, _ = self.run_main([], stdin=io.BytesIO(f.read()))
+        self.assertEqual(0, code)
+        self.assertIn('report of stdin', out)
+
+    def test_json_to_stdout(self):
+        code, out, _ = self.run_main(['--json', FIXTURE])
+        self.assertEqual(0, code)
+        self.assertEqual(10, json.loads(out)['totals']['total'])
+
+    def test_html_and_json_files_with_the_table(self):
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(lambda: [os.unlink(os.path.join(tmp, f))
+                                 for f in os.listdir(tmp)] and
+                        os.rmdir(tmp))
+        html_path = os.path.join(tmp, 'r.html')
+        json_path = os.path.join(tmp, 'r.json')
+        code, out, _ = self.run_main(['--html-file', html_path,
+                                      '--json-file', json_path, FIXTURE])
+        self.assertEqual(0, code)
+        self.assertIn('VERDICT  TESTS', out)
+        with open(html_path) as f:
+            self.assertIn('multi-attach capabilities', f.read())
+        with open(json_path) as f:
+            self.assertEqual('FAIL', json.load(f)['verdict'])
+
+    def test_html_to_stdout(self):
+        code, out, _ = self.run_main(['--html', FIXTURE])
+        self.assertEqual(0, code)
+        self.assertTrue(out.startswith('<!DOCTYPE html>'))
+
+    def test_unwritable_output_is_one_line(self):
+        code, out, err = self.run_main(['--html-file', '/nonexistent/r.html',
+                                        FIXTURE])
+        self.assertEqual((2, ''), (code, out))
+        self.assertEqual('report: error: cannot write /nonexistent/r.html: '
+                         'No such file or directory\n', err)
+
+    def test_bad_input_is_one_line(self):
+        for argv, stdin, message in (
+                (['/nonexistent.subunit'], None,
+                 'report: error: /nonexistent.subunit: cannot read: No such '
+                 'file or directory\n'),
+                ([], io.BytesIO(b'not subunit at all\n'),
+                 'report: error: stdin: not a subunit v2 stream (text or '
+                 'subunit v1 where v2 was expected)\n'),
+                ([], io.BytesIO(b''),
+                 'report: error: stdin: no test results in the stream\n')):
+            code, out, err = self.run_main(argv, stdin)
+            self.assertEqual((2, '', message), (code, out, err))
