@@ -1,0 +1,487 @@
+"""What the multiattach scenario tests do inside a guest, over SSH.
+
+A Guest wraps a remote client (anything with ``exec_command(cmd)``, such as
+tempest.lib's RemoteClient or the one tempest.scenario.manager's
+get_remote_client returns) and runs CirrOS-compatible commands through it:
+busybox ash and applets, ``sudo``, no bash, no python. Options used are the
+ones busybox's applets have (dd if/of/bs/count/seek/skip only; blockdev
+--getsize64/--getro/--flushbufs; md5sum/sha1sum on stdin).
+
+Rules every helper keeps:
+
+* every wait is bounded (tempest's [compute] build_timeout/build_interval
+  unless the caller gives its own) and names what it waited for;
+* any failure (a command failing, a wait timing out, data that differs)
+  raises GuestError carrying the tail of the guest's console, read through
+  the callable given at construction (for example a partial of
+  servers_client.get_console_output), and logs the same;
+* nothing secret is logged: commands carry no credential, and the remote
+  client logs only the command.
+
+The shared volume is found in the guest by its virtio serial
+(/dev/disk/by-id/virtio-<first 20 characters of the volume id>) or, where
+the image has no udev by-id links (CirrOS has none), by the difference of
+the disk list before and after the attach.
+"""
+
+import hashlib
+import os
+import re
+import shlex
+import time
+
+from oslo_log import log as logging
+from tempest import config
+from tempest.lib import exceptions as lib_exc
+
+CONF = config.CONF
+LOG = logging.getLogger(__name__)
+
+#: virtio-blk serial numbers are at most 20 bytes long: nova sets the
+#: volume id as the serial and the guest sees its first 20 characters.
+VIRTIO_SERIAL_LENGTH = 20
+#: How many trailing lines of the console an error carries.
+CONSOLE_TAIL_LINES = 60
+#: Bytes per line of a region pattern (see region_pattern).
+PATTERN_LINE_BYTES = 64
+_TAG_RE = re.compile(r'^[A-Za-z0-9_-]{1,16}$')
+_PATTERN_PREFIX = 'mattach-tempest tag=%s region=%04d line=%06d'
+_FS_FORCE_OPTIONS = {'ext2': '-F -q', 'ext3': '-F -q', 'ext4': '-F -q',
+                     'xfs': '-f -q', 'btrfs': '-f -q'}
+_NOT_DISKS = re.compile(r'^(loop|ram|zram|sr|fd|nbd|md|dm-)\d*')
+
+
+class GuestError(lib_exc.TempestException):
+    """A guest-side step failed; the message carries the console's tail."""
+
+    message = '%(reason)s'
+
+
+def by_id_path(volume_id):
+    """The udev link of a virtio disk whose serial is the volume id."""
+    return '/dev/disk/by-id/virtio-%s' % volume_id[:VIRTIO_SERIAL_LENGTH]
+
+
+def check_tag(tag):
+    if not _TAG_RE.match(tag):
+        raise ValueError('A pattern tag is 1-16 characters of [A-Za-z0-9_-]'
+                         ', not %r' % tag)
+    return tag
+
+
+def _pattern_padding(tag):
+    return '.' * (PATTERN_LINE_BYTES - 1 - len(_PATTERN_PREFIX % (tag, 0, 0)))
+
+
+def region_pattern(tag, index, region_kib):
+    """The bytes a guest writes into region `index` (see Guest.write_region).
+
+    64-byte lines naming the tag, the region and the line number, so a
+    region written at the wrong offset, another region's data, a short
+    write or stale data all change the checksum.
+    """
+    check_tag(tag)
+    pad = _pattern_padding(tag)
+    lines = region_kib * 1024 // PATTERN_LINE_BYTES
+    return ''.join('%s%s\n' % (_PATTERN_PREFIX % (tag, index, n), pad)
+                   for n in range(lines)).encode('ascii')
+
+
+def region_checksum(tag, index, region_kib, algorithm='md5'):
+    """The checksum of region_pattern(tag, index, region_kib)."""
+    return hashlib.new(algorithm,
+                       region_pattern(tag, index, region_kib)).hexdigest()
+
+
+def parse_lsblk(output):
+    """{name: size in bytes} of the disks in `lsblk -lb --nodeps` output.
+
+    Only rows whose TYPE is disk (not loop, rom, part); continuation lines
+    of a multi-line MOUNTPOINTS column start with blanks and are skipped.
+    """
+    lines = output.splitlines()
+    if not output.strip():
+        return {}  # lsblk prints nothing, not even a header, without disks
+    for number, line in enumerate(lines):
+        header = line.split()
+        if 'NAME' in header and 'TYPE' in header:
+            break
+    else:
+        raise ValueError('No NAME/TYPE header in lsblk output: %r' % output)
+    name_col = header.index('NAME')
+    type_col = header.index('TYPE')
+    size_col = header.index('SIZE') if 'SIZE' in header else None
+    disks = {}
+    for line in lines[number + 1:]:
+        if not line or line[0].isspace():
+            continue
+        fields = line.split()
+        if len(fields) <= type_col or fields[type_col] != 'disk':
+            continue
+        size = int(fields[size_col]) if size_col is not None else None
+        disks[fields[name_col]] = size
+    return disks
+
+
+def parse_partitions(output):
+    """{name: size in bytes} of the whole disks listed in /proc/partitions.
+
+    Partitions (a disk's name followed by digits, or by p and digits) and
+    loop, ram, optical and device-mapper devices are left out.
+    """
+    entries = {}
+    for line in output.splitlines():
+        fields = line.split()
+        if len(fields) != 4 or not fields[0].isdigit():
+            continue
+        entries[fields[3]] = int(fields[2]) * 1024
+    disks = {}
+    for name, size in entries.items():
+        if _NOT_DISKS.match(name):
+            continue
+        if any(other != name and name.startswith(other) and
+               re.match(r'^p?\d+$', name[len(other):])
+               for other in entries):
+            continue
+        disks[name] = size
+    return disks
+
+
+class Guest(object):
+    """Commands run in one guest through its remote client.
+
+    :param remote_client: has exec_command(cmd) -> stdout, raising
+        tempest.lib.exceptions.SSHExecCommandFailed on a non-zero exit.
+    :param name: how logs and errors name the guest (the server name).
+    :param console: a callable returning the guest console (a string, or a
+        dict with 'output' as servers_client.get_console_output returns);
+        called only when something fails.
+    :param timeout: bound of every wait in seconds;
+        [compute] build_timeout when None.
+    :param interval: seconds between polls; [compute] build_interval.
+    """
+
+    def __init__(self, remote_client, name, console=None, timeout=None,
+                 interval=None):
+        self.remote = remote_client
+        self.name = name
+        self._console = console
+        self._timeout = timeout
+        self._interval = interval
+        self._disk_source = None
+
+    def __repr__(self):
+        return '<Guest %s>' % self.name
+
+    @property
+    def timeout(self):
+        if self._timeout is None:
+            return CONF.compute.build_timeout
+        return self._timeout
+
+    @property
+    def interval(self):
+        if self._interval is None:
+            return CONF.compute.build_interval
+        return self._interval
+
+    # -- running commands and failing with the console --------------------
+
+    def console_tail(self, lines=CONSOLE_TAIL_LINES):
+        """The last lines of the guest console, or why there is none."""
+        if self._console is None:
+            return '(no console reader given)'
+        try:
+            output = self._console()
+        except Exception as exc:
+            return '(console unavailable: %s)' % exc
+        if isinstance(output, dict):
+            output = output.get('output', '')
+        output = output or ''
+        return '\n'.join(output.splitlines()[-lines:])
+
+    def fail(self, reason, cause=None):
+        """Log and raise GuestError with the console tail."""
+        console = self.console_tail()
+        message = ('Guest %s: %s\n--- guest console (last %d lines) ---\n%s'
+                   % (self.name, reason, CONSOLE_TAIL_LINES, console))
+        LOG.error(message)
+        raise GuestError(reason=message) from cause
+
+    def run(self, command, what=None):
+        """Run a command; a failure raises GuestError naming `what`."""
+        try:
+            return self.remote.exec_command(command)
+        except Exception as exc:
+            self.fail('%s failed: %s' % (what or command, exc), exc)
+
+    def wait_for(self, probe, what, timeout=None):
+        """Call probe() until it returns (True, value); return value.
+
+        probe() returns (done, observation); the last observation goes into
+        the error when the wait times out.
+        """
+        timeout = self.timeout if timeout is None else timeout
+        start = time.time()
+        while True:
+            done, seen = probe()
+            if done:
+                LOG.debug('Guest %s: %s after %.1f s', self.name, what,
+                          time.time() - start)
+                return seen
+            if time.time() - start >= timeout:
+                self.fail('timed out after %s s waiting for %s; last seen: '
+                          '%s' % (timeout, what, seen))
+            time.sleep(self.interval)
+
+    # -- disks ---------------------------------------------------------------
+
+    def list_disks(self, source='auto'):
+        """{name: size in bytes} of the guest's whole disks.
+
+        :param source: 'lsblk' (`lsblk -lb --nodeps`, as tempest's
+            get_disks), 'partitions' (/proc/partitions), or 'auto': lsblk
+            when the image has it.
+        """
+        if source == 'auto':
+            if self._disk_source is None:
+                self._disk_source = self.run(
+                    'if command -v lsblk >/dev/null 2>&1; then echo lsblk; '
+                    'else echo partitions; fi', 'looking for lsblk').strip()
+            source = self._disk_source
+        if source == 'lsblk':
+            return parse_lsblk(self.run('lsblk -lb --nodeps',
+                                        'listing disks with lsblk'))
+        if source == 'partitions':
+            return parse_partitions(self.run('cat /proc/partitions',
+                                             'reading /proc/partitions'))
+        raise ValueError('Unknown disk list source %r' % source)
+
+    def device_by_id(self, volume_id):
+        """The device the by-id link of the volume points to, or None."""
+        link = shlex.quote(by_id_path(volume_id))
+        found = self.run('if [ -e %s ]; then readlink -f %s; fi'
+                         % (link, link), 'resolving %s' % link).strip()
+        return found or None
+
+    def find_volume_device(self, volume_id, disks_before=None,
+                           size_bytes=None, hint=None, source='auto',
+                           by_id=True, timeout=None):
+        """Wait until the guest sees the volume; return its device path.
+
+        First the by-id link (when `by_id`); else the disks that are new
+        since `disks_before` (the list_disks() taken before the attach).
+        Without `disks_before` (a server booted with the volume) every
+        disk is a candidate. More than one candidate is narrowed down by
+        `size_bytes` (the volume's size), then by `hint` (the device name
+        the API reported: a hint only, guests name disks their own way);
+        still more than one fails at once, naming them.
+        """
+        def probe():
+            if by_id:
+                device = self.device_by_id(volume_id)
+                if device:
+                    return True, (device, 'by-id link')
+            disks = self.list_disks(source)
+            if disks_before is None:
+                candidates = dict(disks)
+            else:
+                candidates = {name: size for name, size in disks.items()
+                              if name not in disks_before}
+            chosen = self._narrow(candidates, size_bytes, hint)
+            if len(chosen) == 1:
+                return True, ('/dev/' + chosen[0],
+                              'disk list (before: %s, now: %s)'
+                              % (sorted(disks_before or []), sorted(disks)))
+            if len(chosen) > 1:
+                self.fail('cannot tell which of the disks %s is volume %s '
+                          '(size %s, hint %s, disks before the attach %s)'
+                          % (chosen, volume_id, size_bytes, hint,
+                             disks_before))
+            return False, {'disks': disks, 'before': disks_before}
+
+        device, how = self.wait_for(
+            probe, 'volume %s to appear as a disk' % volume_id, timeout)
+        LOG.info('Guest %s sees volume %s as %s (found by %s)',
+                 self.name, volume_id, device, how)
+        return device
+
+    @staticmethod
+    def _narrow(candidates, size_bytes, hint):
+        names = sorted(candidates)
+        if len(names) > 1 and size_bytes is not None:
+            sized = [n for n in names if candidates[n] == size_bytes]
+            names = sized or names
+        if len(names) > 1 and hint:
+            hinted = [n for n in names if n == os.path.basename(hint)]
+            names = hinted or names
+        return names
+
+    def wait_for_device_gone(self, device, source='auto', timeout=None):
+        """Wait until `device` is no longer among the guest's disks."""
+        name = os.path.basename(device)
+
+        def probe():
+            disks = self.list_disks(source)
+            return name not in disks, sorted(disks)
+        self.wait_for(probe, '%s to leave the disk list' % device, timeout)
+
+    def size_bytes(self, device):
+        """The size of a block device as the guest sees it."""
+        return int(self.run('sudo blockdev --getsize64 %s'
+                            % shlex.quote(device),
+                            'reading the size of %s' % device).strip())
+
+    def wait_for_size(self, device, expected, timeout=None):
+        """Wait until the guest sees `device` with `expected` bytes."""
+        def probe():
+            size = self.size_bytes(device)
+            return size == expected, size
+        return self.wait_for(probe, '%s to be %d bytes' % (device, expected),
+                             timeout)
+
+    def is_read_only(self, device):
+        return self.run('sudo blockdev --getro %s' % shlex.quote(device),
+                        'reading the ro flag of %s' % device).strip() == '1'
+
+    def flush(self, device):
+        """Write back and drop the guest's cached blocks of `device`.
+
+        A later read then comes from the disk, not from what this guest
+        cached before another guest wrote.
+        """
+        self.run('sync && sudo blockdev --flushbufs %s' % shlex.quote(device),
+                 'flushing %s' % device)
+
+    # -- filesystems ---------------------------------------------------------
+
+    def mkfs(self, device, fs=None):
+        """Create a filesystem ([mattach] guest_filesystem when None)."""
+        fs = fs or CONF.mattach.guest_filesystem
+        options = _FS_FORCE_OPTIONS.get(fs, '')
+        self.run('sudo mkfs.%s %s %s' % (fs, options, shlex.quote(device)),
+                 'creating a %s filesystem on %s' % (fs, device))
+
+    def mount(self, device, mount_point, read_only=False):
+        mount_point = shlex.quote(mount_point)
+        self.run('sudo mkdir -p %s && sudo mount %s%s %s'
+                 % (mount_point, '-o ro ' if read_only else '',
+                    shlex.quote(device), mount_point),
+                 'mounting %s on %s' % (device, mount_point))
+
+    def umount(self, mount_point):
+        self.run('sync && sudo umount %s' % shlex.quote(mount_point),
+                 'unmounting %s' % mount_point)
+
+    def is_mounted(self, mount_point):
+        mounts = self.run('cat /proc/mounts', 'reading /proc/mounts')
+        return any(len(line.split()) > 1 and line.split()[1] == mount_point
+                   for line in mounts.splitlines())
+
+    def write_line(self, path, line, append=False):
+        """Write (or append) one line to a file as root."""
+        self.run("printf '%%s\\n' %s | sudo tee %s%s >/dev/null"
+                 % (shlex.quote(line), '-a ' if append else '',
+                    shlex.quote(path)),
+                 '%s a line to %s' % ('appending' if append else 'writing',
+                                      path))
+
+    def exists(self, path):
+        """Whether `path` exists (tested as root)."""
+        return self.run('if sudo test -e %s; then echo yes; else echo no; fi'
+                        % shlex.quote(path),
+                        'looking for %s' % path).strip() == 'yes'
+
+    def read_file(self, path):
+        """The exact content of a file, read as root."""
+        return self.run('sudo cat %s' % shlex.quote(path),
+                        'reading %s' % path)
+
+    def sync(self):
+        self.run('sync', 'sync')
+
+    # -- raw block -----------------------------------------------------------
+
+    @staticmethod
+    def _pattern_script(tag, index, region_kib, path):
+        """A busybox ash loop writing region_pattern(...) to `path`."""
+        lines = region_kib * 1024 // PATTERN_LINE_BYTES
+        line_format = _PATTERN_PREFIX + _pattern_padding(tag) + '\\n'
+        return ('n=0; while [ $n -lt %d ]; do printf %s %s %d $n; '
+                'n=$((n+1)); done > %s'
+                % (lines, shlex.quote(line_format), shlex.quote(tag), index,
+                   path))
+
+    def write_region(self, device, index, region_kib, tag):
+        """Write region_pattern(tag, index) at offset index * region_kib KiB.
+
+        The guest generates the pattern with busybox printf, checks its
+        checksum against the one computed here, writes it with dd and
+        flushes it to the disk.
+        """
+        check_tag(tag)
+        if region_kib * 1024 % PATTERN_LINE_BYTES:
+            raise ValueError('region_kib * 1024 must be a multiple of %d'
+                             % PATTERN_LINE_BYTES)
+        path = '/tmp/mattach-pattern-%s-%d' % (tag, index)
+        made = self.run(
+            '%s && md5sum %s' % (self._pattern_script(tag, index, region_kib,
+                                                      path), path),
+            'generating the pattern of region %d' % index).split()[0]
+        expected = region_checksum(tag, index, region_kib)
+        if made != expected:
+            self.fail('the pattern of region %d generated in the guest has '
+                      'md5 %s, expected %s: the guest printf differs'
+                      % (index, made, expected))
+        dev = shlex.quote(device)
+        self.run('sudo dd if=%s of=%s bs=1024 seek=%d count=%d && rm -f %s '
+                 '&& sync && sudo blockdev --flushbufs %s'
+                 % (path, dev, index * region_kib, region_kib, path, dev),
+                 'writing region %d (%d KiB) of %s' % (index, region_kib,
+                                                       device))
+
+    def region_checksums(self, device, indexes, region_kib,
+                         algorithm='md5'):
+        """Checksums of the regions `indexes`, as read now from the disk.
+
+        The guest's cached blocks of the device are dropped first, so what
+        another guest wrote is read from the disk. Returns a list in the
+        order of `indexes`.
+        """
+        indexes = list(indexes)
+        tool = {'md5': 'md5sum', 'sha1': 'sha1sum'}[algorithm]
+        dev = shlex.quote(device)
+        output = self.run(
+            'sudo blockdev --flushbufs %s && for i in %s; do '
+            'sudo dd if=%s bs=1024 skip=$((i*%d)) count=%d 2>/dev/null | %s;'
+            ' done'
+            % (dev, ' '.join('%d' % i for i in indexes), dev, region_kib,
+               region_kib, tool),
+            'reading regions %s of %s' % (indexes, device))
+        sums = [line.split()[0] for line in output.splitlines()
+                if line.strip()]
+        if len(sums) != len(indexes):
+            self.fail('read %d checksums of %s, expected %d: %r'
+                      % (len(sums), device, len(indexes), output))
+        return sums
+
+    def write_must_fail(self, device):
+        """Try to write one block to `device`; return the error it gave.
+
+        Raises GuestError when the write succeeds (the device took a write
+        it must refuse). The block written would be zeros at offset 0, so
+        a read-only device that wrongly takes it visibly loses data.
+        """
+        output = self.run(
+            'if out=$(sudo dd if=/dev/zero of=%s bs=1024 count=1 2>&1 && '
+            'sync && sudo blockdev --flushbufs %s 2>&1); then '
+            'echo MATTACH-WRITE-ACCEPTED; else echo "MATTACH-WRITE-REFUSED '
+            'rc=$?"; fi; echo "$out"'
+            % (shlex.quote(device), shlex.quote(device)),
+            'trying a write to %s' % device)
+        if 'MATTACH-WRITE-REFUSED' not in output:
+            self.fail('a write to %s succeeded but the device must be '
+                      'read-only: %s' % (device, output.strip()))
+        LOG.info('Guest %s: write to %s refused as expected: %s', self.name,
+                 device, output.strip())
+        return output

@@ -1,0 +1,216 @@
+"""Base of the multiattach data-path scenario tests.
+
+Built on tempest.scenario.manager.ScenarioTest (a stable interface): its
+create_server (wait_until='SSHABLE' with per-server validation resources),
+create_volume and get_remote_client. What happens inside the guests lives
+in mattach_tempest.common.guest (commands) and .procedures (the steps the
+tests take, shared with the project's stand-in unit tests).
+
+Conventions of every test here:
+
+* every guest is SSH-able before any attach or detach (bug 1960346);
+* servers are attached one at a time, each attach waited on cinder's
+  attachment record for that server (never on the volume status, which
+  says little for a multiattach volume);
+* any failure logs the console of every server the test booted; a guest
+  step failing also carries that guest's console in the error.
+"""
+
+import functools
+
+from oslo_log import log as logging
+from tempest import config
+from tempest.lib.common.utils import data_utils
+from tempest.lib import exceptions as lib_exc
+from tempest.scenario import manager
+
+from mattach_tempest.common import guest as guest_mod
+from mattach_tempest.common import procedures
+from mattach_tempest.common import waiters
+
+CONF = config.CONF
+LOG = logging.getLogger(__name__)
+
+GIB = 1024 ** 3
+
+
+class MultiattachScenarioTest(manager.ScenarioTest):
+    """Primary credentials, compute >= 2.60, guests reached over SSH."""
+
+    credentials = ['primary']
+    compute_min_microversion = '2.60'
+
+    @classmethod
+    def skip_checks(cls):
+        # This plugin's reasons first: they name the option to set.
+        if not CONF.service_available.cinder:
+            raise cls.skipException('Cinder (block storage) is not available')
+        if not CONF.compute_feature_enabled.volume_multiattach:
+            raise cls.skipException(
+                'Volume multiattach is not enabled: '
+                '[compute-feature-enabled] volume_multiattach = False')
+        if not CONF.validation.run_validation:
+            raise cls.skipException(
+                'These tests SSH into the guests: '
+                '[validation] run_validation = False')
+        if not CONF.volume.volume_type_multiattach:
+            raise cls.skipException(
+                'No multiattach volume type: '
+                '[volume] volume_type_multiattach is not set')
+        super().skip_checks()
+
+    @classmethod
+    def setup_clients(cls):
+        super().setup_clients()
+        cls.volume_attachments_client = (
+            cls.os_primary.mattach_compute.VolumeAttachmentsClient())
+
+    def setUp(self):
+        super().setUp()
+        self.guest_servers = []
+        self.addOnException(self._log_guest_consoles)
+
+    # -- volumes -----------------------------------------------------------
+
+    def create_multiattach_volume(self, **kwargs):
+        """A volume of [volume] volume_type_multiattach.
+
+        Its delete (ScenarioTest's cleanup) waits until every server has
+        let go of it: servers deleted just before release their
+        attachments asynchronously.
+        """
+        volume = self.create_volume(
+            volume_type=CONF.volume.volume_type_multiattach, **kwargs)
+        self.addCleanup(self._wait_volume_released, volume['id'])
+        self.assertTrue(volume['multiattach'],
+                        'Volume %s of type %s is not multiattach'
+                        % (volume['id'], CONF.volume.volume_type_multiattach))
+        return volume
+
+    def _wait_volume_released(self, volume_id):
+        def released():
+            try:
+                volume = self.volumes_client.show_volume(volume_id)['volume']
+            except lib_exc.NotFound:
+                return True, 'deleted'
+            return (volume['status'] in ('available', 'error') and
+                    not volume['attachments'], volume['status'])
+        waiters.wait_until(released, 'volume %s to be released by every '
+                           'server before its delete' % volume_id)
+
+    @staticmethod
+    def pattern_tag():
+        """A fresh tag for region patterns (1-16 characters)."""
+        return data_utils.rand_uuid_hex()[:12]
+
+    # -- guests ------------------------------------------------------------
+
+    def create_guest(self, **kwargs):
+        """Boot a server, wait until it is SSH-able; (server, Guest).
+
+        Each server gets its own validation resources (keypair, security
+        group, floating IP when [validation] connect_method = floating).
+        """
+        validation_resources = self.get_test_validation_resources(
+            self.os_primary)
+        server = self.create_server(
+            wait_until='SSHABLE', validatable=True,
+            validation_resources=validation_resources, **kwargs)
+        self.guest_servers.append(server)
+        if CONF.validation.connect_method == 'floating':
+            ip = validation_resources['floating_ip']['ip']
+        else:
+            ip = self.get_server_ip(server)
+        remote = self.get_remote_client(
+            ip, private_key=validation_resources['keypair']['private_key'],
+            server=server)
+        return server, guest_mod.Guest(
+            remote, server['name'],
+            console=functools.partial(self._console_output, server['id']))
+
+    def create_guests(self, count, **kwargs):
+        return [self.create_guest(**kwargs) for _ in range(count)]
+
+    def _console_output(self, server_id):
+        if not CONF.compute_feature_enabled.console_output:
+            return ('(no console: [compute-feature-enabled] console_output '
+                    '= False)')
+        return self.servers_client.get_console_output(
+            server_id, length=guest_mod.CONSOLE_TAIL_LINES)['output']
+
+    def _log_guest_consoles(self, exc_info):
+        if self.guest_servers:
+            self.log_console_output(servers=self.guest_servers)
+
+    # -- attachments -------------------------------------------------------
+
+    def attach(self, server, volume):
+        """Attach through nova; wait until cinder lists the attachment.
+
+        The detach is registered as a cleanup before the request. Returns
+        the device name nova or cinder reported: a hint for finding the
+        disk in the guest, never trusted alone.
+        """
+        self.addCleanup(self._detach_for_cleanup, server['id'], volume['id'])
+        body = self.volume_attachments_client.attach_volume(
+            server['id'], volume['id'],
+            microversion=self.compute_request_microversion)
+        attachment = waiters.wait_for_attachment(
+            self.volumes_client, volume['id'], server['id'])
+        return (body.get('volumeAttachment', {}).get('device') or
+                attachment.get('device'))
+
+    def detach(self, server, volume):
+        """Detach through nova; wait until cinder drops the attachment."""
+        self.volume_attachments_client.detach_volume(
+            server['id'], volume['id'],
+            microversion=self.compute_request_microversion)
+        waiters.wait_for_attachment_removed(
+            self.volumes_client, volume['id'], server['id'])
+
+    def _detach_for_cleanup(self, server_id, volume_id):
+        try:
+            volume = self.volumes_client.show_volume(volume_id)['volume']
+        except lib_exc.NotFound:
+            return
+        if not any(a['server_id'] == server_id
+                   for a in volume['attachments']):
+            return
+        try:
+            self.volume_attachments_client.detach_volume(
+                server_id, volume_id,
+                microversion=self.compute_request_microversion)
+        except lib_exc.NotFound:
+            return
+        waiters.wait_for_attachment_removed(
+            self.volumes_client, volume_id, server_id)
+
+    def attach_and_discover(self, server, guest, volume):
+        """Attach and find the volume in the guest: a procedures.Member."""
+        return procedures.attach_and_discover(
+            guest, volume['id'], lambda: self.attach(server, volume),
+            size_bytes=volume['size'] * GIB)
+
+    def attach_one_at_a_time(self, servers_and_guests, volume):
+        """Members for (server, guest) pairs, attached in order."""
+        return [self.attach_and_discover(server, guest, volume)
+                for server, guest in servers_and_guests]
+
+    def detach_and_forget(self, server, member, volume):
+        """Detach; wait until the guest no longer lists the disk."""
+        procedures.detach_and_forget(member,
+                                     lambda: self.detach(server, volume))
+
+    def member_booted_with(self, server, guest, volume):
+        """The Member of a server booted with the volume in its bdm.
+
+        Waits for cinder's attachment record, then finds the disk by its
+        by-id link, else by the volume's size and the device name cinder
+        reports (there is no disk list from before the attach).
+        """
+        attachment = waiters.wait_for_attachment(
+            self.volumes_client, volume['id'], server['id'])
+        device = guest.find_volume_device(
+            volume['id'], size_bytes=volume['size'] * GIB,
+            hint=attachment.get('device'))
+        return procedures.Member(guest, device)

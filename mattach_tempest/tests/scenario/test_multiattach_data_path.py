@@ -1,0 +1,203 @@
+"""The shared volume is really shared: what one guest writes, others read.
+
+Across attach, boot with the volume, detach, reattach and extend.
+
+The steps inside the guests are mattach_tempest.common.procedures, the
+same functions the project's stand-in guest tests run.
+"""
+
+from tempest import config
+from tempest.lib import decorators
+
+from mattach_tempest.common import procedures
+from mattach_tempest.common import unstable
+from mattach_tempest.common import waiters
+from mattach_tempest.tests.scenario import manager
+
+CONF = config.CONF
+
+
+class MultiattachDataPathTest(manager.MultiattachScenarioTest):
+    """Seeds' procedure, raw regions, detach and reattach."""
+
+    @decorators.idempotent_id('42bc7e35-78d4-49f8-bb75-833ad727ebd0')
+    @decorators.attr(type='slow')
+    @unstable.services('compute', 'volume', 'image', 'network')
+    def test_seeds_procedure_on_running_servers(self):
+        """The operators' check on a volume attached to running servers.
+
+        1. Create a multiattach volume; boot servers A and B and wait until
+           both are SSH-able.
+        2. Attach the volume to A, then to B, each attach waited on
+           cinder's attachment record; find the disk in each guest (by-id
+           link, else the disk list before/after the attach).
+        3. A: mkfs ([mattach] guest_filesystem), mount, write
+           "hello from A", sync, umount.
+        4. B: mount, read exactly A's line, append "hello from B", sync,
+           umount.
+        5. A: mount, read exactly both lines, umount.
+        """
+        volume = self.create_multiattach_volume()
+        (server_a, guest_a), (server_b, guest_b) = self.create_guests(2)
+        a, b = self.attach_one_at_a_time(
+            [(server_a, guest_a), (server_b, guest_b)], volume)
+        self._seeds_procedure(a, b)
+
+    @decorators.idempotent_id('435133d3-dc0d-4b56-9de4-ed68361d8681')
+    @decorators.attr(type='slow')
+    @unstable.services('compute', 'volume', 'image', 'network')
+    def test_seeds_procedure_on_servers_booted_with_the_volume(self):
+        """The operators' check on servers booted with the volume.
+
+        1. Create a multiattach volume.
+        2. Boot server A from the image with the volume in its
+           block_device_mapping_v2 (boot_index -1); wait until SSH-able;
+           then the same for server B (one at a time: cinder refuses a
+           reserve while another attach is in flight).
+        3. Wait for cinder's attachment record of each server; find the
+           disk in each guest (by-id link, else its size and the device
+           cinder reports).
+        4. Run the seeds' procedure (A writes, B reads and appends, A
+           reads both lines), exact content asserted.
+        """
+        volume = self.create_multiattach_volume()
+        bdm = [{'uuid': CONF.compute.image_ref, 'source_type': 'image',
+                'destination_type': 'local', 'boot_index': 0,
+                'delete_on_termination': True},
+               {'uuid': volume['id'], 'source_type': 'volume',
+                'destination_type': 'volume', 'boot_index': -1,
+                'delete_on_termination': False}]
+        server_a, guest_a = self.create_guest(block_device_mapping_v2=bdm)
+        server_b, guest_b = self.create_guest(block_device_mapping_v2=bdm)
+        a = self.member_booted_with(server_a, guest_a, volume)
+        b = self.member_booted_with(server_b, guest_b, volume)
+        self._seeds_procedure(a, b)
+
+    def _seeds_procedure(self, a, b):
+        """Run the seeds' procedure; assert the file's exact content."""
+        content = procedures.seeds_procedure(
+            a, b, CONF.mattach.guest_filesystem)
+        self.assertEqual('%s\n%s\n' % (procedures.hello_line(a.name),
+                                       procedures.hello_line(b.name)),
+                         content)
+
+    @decorators.idempotent_id('acd1b030-29b5-4317-915f-386a693f4b47')
+    @decorators.attr(type='slow')
+    @unstable.services('compute', 'volume', 'image', 'network')
+    def test_raw_block_regions_across_servers(self):
+        """Each of N guests writes its region; every guest reads them all.
+
+        1. Create a multiattach volume; boot [mattach] servers_per_volume
+           (N) servers, each SSH-able.
+        2. Attach the volume to each, one at a time, and find its disk.
+        3. Guest i writes a known pattern ([mattach] raw_region_kib KiB of
+           lines naming the region) at offset i * raw_region_kib KiB, syncs
+           and flushes.
+        4. Every guest drops its cached blocks of the disk and reads every
+           region: each checksum equals the pattern's.
+        """
+        volume = self.create_multiattach_volume()
+        guests = self.create_guests(CONF.mattach.servers_per_volume)
+        members = self.attach_one_at_a_time(guests, volume)
+        written = procedures.raw_block_procedure(
+            members, CONF.mattach.raw_region_kib, self.pattern_tag())
+        self.assertEqual(CONF.mattach.servers_per_volume, written)
+
+    @decorators.idempotent_id('d96424cd-84ad-4cf6-a5dd-5f3e7bea8226')
+    @decorators.attr(type='slow')
+    @unstable.services('compute', 'volume', 'image', 'network')
+    def test_detach_reattach_and_new_server_read_the_data(self):
+        """Data outlives a detach; a new and a returning guest read it.
+
+        1. Create a multiattach volume; boot N ([mattach]
+           servers_per_volume) SSH-able servers; attach one at a time.
+        2. Guest i writes region i; every guest reads every region.
+        3. Detach the last server (waited on cinder's attachment record
+           and on the disk leaving the guest); the others still read every
+           region.
+        4. Boot a new server (SSH-able), attach it, find the disk: it reads
+           every region.
+        5. Attach the detached server again, find the disk again: it and
+           all the others read every region.
+        """
+        volume = self.create_multiattach_volume()
+        guests = self.create_guests(CONF.mattach.servers_per_volume)
+        server_of = {guest.name: server for server, guest in guests}
+        members = self.attach_one_at_a_time(guests, volume)
+
+        def detach(member):
+            self.detach_and_forget(server_of[member.name], member, volume)
+
+        def reattach(member):
+            return self.attach_and_discover(server_of[member.name],
+                                            member.guest, volume)
+
+        def attach_new():
+            server, guest = self.create_guest()
+            server_of[guest.name] = server
+            return self.attach_and_discover(server, guest, volume)
+
+        holders = procedures.detach_reattach_procedure(
+            members, detach, reattach, attach_new,
+            CONF.mattach.raw_region_kib, self.pattern_tag())
+        self.assertEqual(CONF.mattach.servers_per_volume + 1, len(holders))
+        self.assertEqual(
+            sorted(server_of[m.name]['id'] for m in holders),
+            sorted(a['server_id'] for a in self.volumes_client.show_volume(
+                volume['id'])['volume']['attachments']))
+
+
+class MultiattachExtendDataPathTest(manager.MultiattachScenarioTest):
+    """Extending an attached multiattach volume (volume API >= 3.42)."""
+
+    volume_min_microversion = '3.42'
+
+    @classmethod
+    def skip_checks(cls):
+        super().skip_checks()
+        if not CONF.volume_feature_enabled.extend_attached_volume:
+            raise cls.skipException(
+                'Extending attached volumes is not enabled: '
+                '[volume-feature-enabled] extend_attached_volume = False')
+
+    @decorators.idempotent_id('81f54aff-5096-4cb2-a1ff-10527174b312')
+    @decorators.attr(type='slow')
+    @unstable.services('compute', 'volume', 'image', 'network')
+    def test_extend_attached_volume_seen_by_every_guest(self):
+        """Every guest sees the new size; old and new space keep data.
+
+        1. Create a multiattach volume; boot N ([mattach]
+           servers_per_volume) SSH-able servers; attach one at a time.
+        2. The first guest writes region 0; every guest reads it.
+        3. Extend the volume by 1 GiB while attached (cinder sends a
+           volume-extended event to every attached server); wait until
+           cinder reports the new size.
+        4. Every guest sees the new size (blockdev --getsize64, polled up
+           to [compute] build_timeout).
+        5. The first guest writes a region beyond the old end; every guest
+           reads region 0 and that region back.
+        """
+        volume = self.create_multiattach_volume()
+        guests = self.create_guests(CONF.mattach.servers_per_volume)
+        members = self.attach_one_at_a_time(guests, volume)
+        new_size = volume['size'] + 1
+
+        def extend():
+            self.volumes_client.extend_volume(volume['id'],
+                                              new_size=new_size)
+            self._wait_volume_size(volume['id'], new_size)
+
+        procedures.extend_procedure(
+            members, extend, new_size * manager.GIB,
+            CONF.mattach.raw_region_kib, self.pattern_tag())
+
+    def _wait_volume_size(self, volume_id, size):
+        def extended():
+            volume = self.volumes_client.show_volume(volume_id)['volume']
+            if volume['status'].startswith('error'):
+                raise AssertionError('Volume %s went to %s while extending'
+                                     % (volume_id, volume['status']))
+            done = volume['size'] == size and volume['status'] == 'in-use'
+            return done, (volume['size'], volume['status'])
+        waiters.wait_until(extended, 'volume %s to be extended to %d GiB'
+                           % (volume_id, size))

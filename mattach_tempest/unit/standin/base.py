@@ -1,0 +1,43 @@
+"""Test case base of the stand-in guest tests."""
+
+import fixtures
+
+from mattach_tempest.common import procedures
+from mattach_tempest.unit import base
+from mattach_tempest.unit.standin import fixture as standin_fixture
+
+#: A test using stand-ins that takes longer than this has hung.
+TEST_TIMEOUT = 180
+
+
+class StandinTestCase(base.ConfiguredTestCase):
+    """A test on stand-in guests.
+
+    Skipped, saying why, where stand-in guests cannot run (not root, tools
+    missing); tempest's CONF is a fresh one (unit.base).
+    """
+
+    def setUp(self):
+        super().setUp()
+        reason = standin_fixture.why_unavailable()
+        if reason:
+            self.skipTest(reason)
+        self.useFixture(fixtures.Timeout(TEST_TIMEOUT, gentle=True))
+
+    def standins(self, count=2, **kwargs):
+        """Start `count` stand-in guests sharing one volume."""
+        return self.useFixture(standin_fixture.StandinGuests(count, **kwargs))
+
+    @staticmethod
+    def attach(standins, index, guest=None, read_only=False, clone=False,
+               **kwargs):
+        """Attach the stand-in volume to guest `index`; find it there.
+
+        The same procedures.attach_and_discover the scenario tests use,
+        with the stand-in's attach in place of nova's.
+        """
+        guest = guest or standins.guest(index)
+        return procedures.attach_and_discover(
+            guest, standins.volume_id,
+            lambda: standins.attach(index, read_only=read_only, clone=clone),
+            **kwargs)

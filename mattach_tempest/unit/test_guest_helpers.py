@@ -1,0 +1,239 @@
+"""The guest helpers over real SSH, on stand-in guests (root needed)."""
+
+import os
+
+from tempest.lib import exceptions as lib_exc
+import testtools
+
+from mattach_tempest.common import guest as guest_mod
+from mattach_tempest.unit.standin import base
+from mattach_tempest.unit.standin import fixture as standin_fixture
+
+MIB = 1024 * 1024
+
+
+class DiscoveryTest(base.StandinTestCase):
+    """Finding the shared volume in a guest."""
+
+    def test_by_id_link(self):
+        standins = self.standins(1)
+        member = self.attach(standins, 0)
+        self.assertEqual('/dev/vdb', member.device)
+        self.assertEqual('/dev/vdb', member.guest.device_by_id(
+            standins.volume_id))
+
+    def test_by_disk_list_difference_lsblk(self):
+        standins = self.standins(1, by_id=False)
+        member = self.attach(standins, 0, source='lsblk')
+        self.assertEqual('/dev/vdb', member.device)
+        self.assertIsNone(member.guest.device_by_id(standins.volume_id))
+
+    def test_by_disk_list_difference_proc_partitions(self):
+        standins = self.standins(1, by_id=False)
+        member = self.attach(standins, 0, source='partitions')
+        self.assertEqual('/dev/vdb', member.device)
+
+    def test_booted_with_the_volume_found_by_size(self):
+        # No list from before the attach: the volume's size tells it from
+        # the root disk.
+        standins = self.standins(1, by_id=False, volume_mib=48)
+        standins.attach(0)
+        guest = standins.guest(0)
+        self.assertEqual('/dev/vdb', guest.find_volume_device(
+            standins.volume_id, size_bytes=48 * MIB))
+
+    def test_ambiguous_disks_fail_at_once(self):
+        standins = self.standins(1, by_id=False)
+        if not standins.root_disk:
+            self.skipTest('this host has no disk to play the root disk')
+        standins.attach(0)
+        guest = standins.guest(0, timeout=60)
+        exc = self.assertRaises(guest_mod.GuestError,
+                                guest.find_volume_device, standins.volume_id)
+        self.assertIn("cannot tell which of the disks ['vda', 'vdb']",
+                      str(exc))
+
+    def test_no_disk_appears_times_out_with_console(self):
+        standins = self.standins(1)
+        guest = standins.guest(0, timeout=1)
+        before = guest.list_disks()
+        exc = self.assertRaises(guest_mod.GuestError,
+                                guest.find_volume_device, standins.volume_id,
+                                disks_before=before)
+        self.assertIn('timed out after 1 s waiting for volume %s to appear'
+                      % standins.volume_id, str(exc))
+        # The stand-in's console: its SSH server's log.
+        self.assertIn('guest console', str(exc))
+        self.assertIn('Pubkey auth succeeded', str(exc))
+
+    def test_detached_device_leaves_the_disk_list(self):
+        standins = self.standins(1)
+        member = self.attach(standins, 0)
+        standins.detach(0)
+        member.guest.wait_for_device_gone(member.device)
+        self.assertNotIn('vdb', member.guest.list_disks())
+
+
+class FilesystemTest(base.StandinTestCase):
+
+    def test_mkfs_mount_write_append_read(self):
+        standins = self.standins(1)
+        member = self.attach(standins, 0)
+        g, dev = member.guest, member.device
+        g.mkfs(dev, 'ext4')
+        g.mount(dev, '/mnt/data')
+        self.assertTrue(g.is_mounted('/mnt/data'))
+        g.write_line('/mnt/data/f', "it's $(not) `run` \"quoted\"")
+        g.write_line('/mnt/data/f', 'second', append=True)
+        g.sync()
+        self.assertEqual("it's $(not) `run` \"quoted\"\nsecond\n",
+                         g.read_file('/mnt/data/f'))
+        g.umount('/mnt/data')
+        self.assertFalse(g.is_mounted('/mnt/data'))
+
+    def test_guest_filesystem_option_is_the_default(self):
+        self.set_conf('mattach', guest_filesystem='ext2')
+        standins = self.standins(1)
+        member = self.attach(standins, 0)
+        member.guest.mkfs(member.device)
+        self.assertIn('ext2', member.guest.run(
+            'sudo blkid %s' % member.device))
+
+    def test_mounts_are_private_to_each_guest(self):
+        standins = self.standins(2)
+        a = self.attach(standins, 0)
+        b = self.attach(standins, 1)
+        a.guest.mkfs(a.device, 'ext4')
+        a.guest.mount(a.device, '/mnt/data')
+        self.addCleanup(a.guest.umount, '/mnt/data')
+        self.assertFalse(b.guest.is_mounted('/mnt/data'))
+
+    def test_guest_userland_is_busybox_without_bash(self):
+        standins = self.standins(1)
+        g = standins.guest(0)
+        self.assertEqual('cirros\n', g.run('whoami'))
+        self.assertIn('BusyBox', g.run('dd --help 2>&1 || true'))
+        self.assertRaises(guest_mod.GuestError, g.run, 'bash -c true')
+
+
+class RawBlockTest(base.StandinTestCase):
+
+    def test_region_written_by_one_guest_read_by_another(self):
+        standins = self.standins(2)
+        a = self.attach(standins, 0)
+        b = self.attach(standins, 1)
+        a.guest.write_region(a.device, 3, 16, 'rw1')
+        self.assertEqual([guest_mod.region_checksum('rw1', 3, 16)],
+                         b.guest.region_checksums(b.device, [3], 16))
+        # Byte for byte, at offset 3 * 16 KiB of the shared file.
+        with open(standins.volume_path, 'rb') as volume:
+            volume.seek(3 * 16 * 1024)
+            self.assertEqual(guest_mod.region_pattern('rw1', 3, 16),
+                             volume.read(16 * 1024))
+
+    def test_sha1_checksums(self):
+        standins = self.standins(1)
+        a = self.attach(standins, 0)
+        a.guest.write_region(a.device, 0, 8, 'sha')
+        self.assertEqual([guest_mod.region_checksum('sha', 0, 8, 'sha1')],
+                         a.guest.region_checksums(a.device, [0], 8, 'sha1'))
+
+    def test_size_and_growth_seen_in_the_guest(self):
+        standins = self.standins(1, volume_mib=32)
+        a = self.attach(standins, 0)
+        self.assertEqual(32 * MIB, a.guest.size_bytes(a.device))
+        standins.extend(40 * MIB)
+        self.assertEqual(40 * MIB, a.guest.wait_for_size(a.device,
+                                                         40 * MIB))
+
+    def test_growth_never_seen_times_out(self):
+        standins = self.standins(1, volume_mib=32)
+        a = self.attach(standins, 0)
+        a.guest._timeout = 1
+        self.assertRaises(guest_mod.GuestError, a.guest.wait_for_size,
+                          a.device, 40 * MIB)
+
+
+class ReadOnlyTest(base.StandinTestCase):
+
+    def test_write_refused_reads_work(self):
+        standins = self.standins(2)
+        writer = self.attach(standins, 0)
+        writer.guest.write_region(writer.device, 0, 16, 'ro')
+        reader = self.attach(standins, 1, read_only=True)
+        self.assertTrue(reader.guest.is_read_only(reader.device))
+        output = reader.guest.write_must_fail(reader.device)
+        self.assertIn('MATTACH-WRITE-REFUSED', output)
+        self.assertEqual([guest_mod.region_checksum('ro', 0, 16)],
+                         reader.guest.region_checksums(reader.device, [0],
+                                                       16))
+
+    def test_write_must_fail_fails_on_a_writable_device(self):
+        standins = self.standins(1)
+        member = self.attach(standins, 0)
+        self.assertFalse(member.guest.is_read_only(member.device))
+        exc = self.assertRaises(guest_mod.GuestError,
+                                member.guest.write_must_fail, member.device)
+        self.assertIn('must be read-only', str(exc))
+
+
+class FixtureCleanupTest(base.StandinTestCase):
+    """The fixture leaves nothing behind, also when its setUp fails."""
+
+    def _leftovers(self, standins, processes):
+        netns = os.listdir('/run/netns') if os.path.isdir(
+            '/run/netns') else []
+        return {
+            'netns': [n for n in netns if standins.suffix in n],
+            'links': [n for n in os.listdir('/sys/class/net')
+                      if standins.suffix in n],
+            'loops': [line for line in standin_fixture._run(
+                'losetup', '-a').splitlines() if standins.base in line],
+            'processes': [p.pid for p in processes if p.poll() is None],
+            'files': os.path.exists(standins.base),
+        }
+
+    def test_failed_setup_removes_what_was_made(self):
+        standins = standin_fixture.StandinGuests(3)
+        processes = []
+        real_start = standins._start_guest
+
+        def start_then_fail(standin):
+            real_start(standin)
+            processes.append(standin.process)
+            if standin.index == 1:
+                raise RuntimeError('injected failure after guest 1 started')
+        standins._start_guest = start_then_fail
+        exc = self.assertRaises(testtools.MultipleExceptions, standins.setUp)
+        self.assertIn('injected failure', str(exc.args[0][1]))
+        self.assertEqual(2, len(processes))
+        self.assertEqual({'netns': [], 'links': [], 'loops': [],
+                          'processes': [], 'files': False},
+                         self._leftovers(standins, processes))
+
+    def test_cleanup_with_a_mounted_volume(self):
+        standins = standin_fixture.StandinGuests(1)
+        standins.setUp()
+        try:
+            member = self.attach(standins, 0)
+            member.guest.mkfs(member.device, 'ext4')
+            member.guest.mount(member.device, '/mnt/left')
+            processes = [g.process for g in standins.guests]
+        finally:
+            standins.cleanUp()
+        self.assertEqual({'netns': [], 'links': [], 'loops': [],
+                          'processes': [], 'files': False},
+                         self._leftovers(standins, processes))
+
+    def test_ssh_only_on_the_guest_address(self):
+        standins = self.standins(1)
+        client = standins.remote_client(0)
+        self.assertEqual('ok\n', client.exec_command('echo ok'))
+        listening = standins.guest(0).run('netstat -ltn')
+        self.assertIn('%s:22' % standins.guests[0].address, listening)
+        self.assertNotIn('0.0.0.0:22', listening)
+
+    def test_command_failure_is_an_ssh_error(self):
+        standins = self.standins(1)
+        self.assertRaises(lib_exc.SSHExecCommandFailed,
+                          standins.remote_client(0).exec_command, 'false')

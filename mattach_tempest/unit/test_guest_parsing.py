@@ -1,0 +1,157 @@
+"""The guest helpers' parsing, patterns and errors; the stand-ins' skip.
+
+No guest and no root needed.
+"""
+
+import hashlib
+
+import fixtures
+import testtools
+
+from mattach_tempest.common import guest
+from mattach_tempest.unit import base
+from mattach_tempest.unit.standin import base as standin_base
+from mattach_tempest.unit.standin import fixture as standin_fixture
+
+LSBLK = """\
+NAME MAJ:MIN RM         SIZE RO TYPE MOUNTPOINTS
+vdb    7:0    0     67108864  0 disk 
+sr0   11:0    1       372736  0 rom  
+loop3  7:3    0      1048576  0 loop 
+vda  254:0    0   1073741824  0 disk /
+                                     /run
+"""  # noqa: W291
+
+PARTITIONS = """\
+major minor  #blocks  name
+
+ 253        0    1048576 vda
+ 253        1    1036271 vda1
+ 253       15       8192 vda15
+ 253       16    1048576 vdb
+ 259        0    2097152 nvme0n1
+ 259        1    2097000 nvme0n1p1
+   7        0      65536 loop0
+  11        0        364 sr0
+"""
+
+
+class ParseDisksTest(base.TestCase):
+
+    def test_lsblk_lists_only_disks_with_sizes(self):
+        self.assertEqual({'vdb': 67108864, 'vda': 1073741824},
+                         guest.parse_lsblk(LSBLK))
+
+    def test_lsblk_without_header_is_an_error(self):
+        self.assertRaises(ValueError, guest.parse_lsblk, 'vda 1 2 3\n')
+
+    def test_lsblk_header_only(self):
+        self.assertEqual({}, guest.parse_lsblk(LSBLK.splitlines()[0]))
+
+    def test_lsblk_prints_nothing_without_disks(self):
+        self.assertEqual({}, guest.parse_lsblk(''))
+
+    def test_partitions_leave_out_partitions_and_non_disks(self):
+        self.assertEqual({'vda': 1073741824, 'vdb': 1073741824,
+                          'nvme0n1': 2147483648},
+                         guest.parse_partitions(PARTITIONS))
+
+
+class PatternTest(base.TestCase):
+
+    def test_lines_are_64_bytes_and_name_region_and_line(self):
+        data = guest.region_pattern('t-1', 7, 4)
+        self.assertEqual(4096, len(data))
+        lines = data.split(b'\n')[:-1]
+        self.assertEqual(64, len(lines))
+        self.assertTrue(all(len(line) == 63 for line in lines))
+        self.assertTrue(lines[5].startswith(
+            b'mattach-tempest tag=t-1 region=0007 line=000005'))
+
+    def test_regions_and_tags_differ(self):
+        sums = {guest.region_checksum(tag, index, 4)
+                for tag in ('a', 'b') for index in (0, 1)}
+        self.assertEqual(4, len(sums))
+
+    def test_checksum_is_of_the_pattern(self):
+        self.assertEqual(
+            hashlib.sha1(guest.region_pattern('x', 2, 8)).hexdigest(),
+            guest.region_checksum('x', 2, 8, 'sha1'))
+
+    def test_tag_must_keep_lines_fixed_width(self):
+        self.assertRaises(ValueError, guest.region_pattern, 'a' * 17, 0, 4)
+        self.assertRaises(ValueError, guest.region_pattern, 'a b', 0, 4)
+
+    def test_by_id_path_uses_the_virtio_serial_length(self):
+        self.assertEqual(
+            '/dev/disk/by-id/virtio-0123456789abcdef0123',
+            guest.by_id_path('0123456789abcdef0123456789'))
+
+
+class FakeRemote(object):
+    def __init__(self, fail=None):
+        self.fail = fail
+        self.commands = []
+
+    def exec_command(self, command):
+        self.commands.append(command)
+        if self.fail:
+            raise self.fail
+        return ''
+
+
+class GuestErrorTest(base.TestCase):
+
+    def test_failure_carries_the_console_tail(self):
+        console = '\n'.join('line %d' % i for i in range(200))
+        g = guest.Guest(FakeRemote(fail=RuntimeError('boom')), 'g1',
+                        console=lambda: {'output': console}, timeout=1)
+        exc = self.assertRaises(guest.GuestError, g.sync)
+        self.assertIn('Guest g1: sync failed: boom', str(exc))
+        self.assertIn('line 199', str(exc))
+        self.assertNotIn('line 139\n', str(exc))
+
+    def test_unreadable_console_does_not_hide_the_failure(self):
+        def console():
+            raise RuntimeError('no console')
+        g = guest.Guest(FakeRemote(fail=RuntimeError('boom')), 'g1',
+                        console=console, timeout=1)
+        exc = self.assertRaises(guest.GuestError, g.sync)
+        self.assertIn('console unavailable: no console', str(exc))
+
+    def test_wait_is_bounded(self):
+        g = guest.Guest(FakeRemote(), 'g1', timeout=0.3, interval=0.1)
+        exc = self.assertRaises(guest.GuestError, g.wait_for,
+                                lambda: (False, 'still no'), 'something')
+        self.assertIn('timed out after 0.3 s waiting for something; last '
+                      'seen: still no', str(exc))
+
+
+class StandinAvailabilityTest(base.TestCase):
+
+    def test_not_root_says_why(self):
+        self.useFixture(fixtures.MockPatch('os.geteuid', return_value=1000))
+        self.assertIn('stand-in guests need root',
+                      standin_fixture.why_unavailable())
+
+    def test_missing_tool_names_the_install_script(self):
+        self.useFixture(fixtures.MockPatch('os.geteuid', return_value=0))
+        self.useFixture(fixtures.MockPatchObject(
+            standin_fixture, '_which',
+            lambda tool: None if tool == 'dropbear' else '/bin/' + tool))
+        self.assertEqual('stand-in guests need dropbear: run '
+                         'tools/install-standin-deps',
+                         standin_fixture.why_unavailable())
+
+    def test_stand_in_test_skips_when_unavailable(self):
+        self.useFixture(fixtures.MockPatch('os.geteuid', return_value=1000))
+
+        class Probe(standin_base.StandinTestCase):
+            def test_it(self):
+                self.fail('ran without root')
+        result = testtools.TestResult()
+        Probe('test_it').run(result)
+        self.assertEqual([], result.failures + result.errors)
+        self.assertEqual(['stand-in guests need root'],
+                         [reason.split(' (')[0]
+                          for reason in result.skip_reasons])

@@ -1,0 +1,152 @@
+"""The scenario tests' procedures, run as they are on stand-in guests.
+
+The very functions of mattach_tempest.common.procedures that the scenario
+tests call; the stand-in fixture attaches, detaches, extends and makes
+read-only where the scenario tests ask nova and cinder.
+"""
+
+from mattach_tempest.common import guest as guest_mod
+from mattach_tempest.common import procedures
+from mattach_tempest.unit.standin import base
+
+MIB = 1024 * 1024
+REGION_KIB = 64
+
+
+class SeedsProcedureTest(base.StandinTestCase):
+
+    def test_a_writes_b_reads_and_appends_a_reads(self):
+        standins = self.standins(2)
+        a = self.attach(standins, 0)
+        b = self.attach(standins, 1)
+        content = procedures.seeds_procedure(a, b, 'ext4')
+        self.assertEqual('hello from standin-0\nhello from standin-1\n',
+                         content)
+        # Nothing left mounted: the guests can be detached.
+        for member in (a, b):
+            self.assertFalse(member.guest.is_mounted(
+                procedures.DEFAULT_MOUNT_POINT))
+
+    def test_without_by_id_links(self):
+        standins = self.standins(2, by_id=False)
+        a = self.attach(standins, 0)
+        b = self.attach(standins, 1)
+        self.assertEqual(
+            'hello from standin-0\nhello from standin-1\n',
+            procedures.seeds_procedure(a, b, 'ext3', mount_point='/mnt/x',
+                                       file_name='seed'))
+
+    def test_a_clone_is_caught(self):
+        # B gets a copy of the volume taken after A's mkfs: the filesystem
+        # mounts but A's line is missing.
+        standins = self.standins(2)
+        a = self.attach(standins, 0)
+        a.guest.mkfs(a.device, 'ext4')
+        b = self.attach(standins, 1, clone=True)
+        real_mkfs = a.guest.mkfs
+        a.guest.mkfs = lambda device, fs=None: None
+        self.addCleanup(setattr, a.guest, 'mkfs', real_mkfs)
+        exc = self.assertRaises(procedures.DataMismatch,
+                                procedures.seeds_procedure, a, b, 'ext4')
+        self.assertIn('Guest standin-1 read /mnt/mattach/hello.txt written '
+                      'by standin-0', str(exc))
+        self.assertFalse(b.guest.is_mounted(procedures.DEFAULT_MOUNT_POINT))
+
+
+class RawBlockProcedureTest(base.StandinTestCase):
+
+    def test_three_guests_each_region_checked_everywhere(self):
+        standins = self.standins(3)
+        members = [self.attach(standins, i) for i in range(3)]
+        self.assertEqual(3, procedures.raw_block_procedure(
+            members, REGION_KIB, 'raw3'))
+        with open(standins.volume_path, 'rb') as volume:
+            for index in range(3):
+                volume.seek(index * REGION_KIB * 1024)
+                self.assertEqual(
+                    guest_mod.region_pattern('raw3', index, REGION_KIB),
+                    volume.read(REGION_KIB * 1024))
+
+    def test_a_clone_is_caught(self):
+        standins = self.standins(3)
+        members = [self.attach(standins, 0), self.attach(standins, 1),
+                   self.attach(standins, 2, clone=True)]
+        exc = self.assertRaises(procedures.DataMismatch,
+                                procedures.raw_block_procedure, members,
+                                REGION_KIB, 'clone')
+        self.assertIn('Guest standin-0 read regions [2]', str(exc))
+
+
+class DetachReattachProcedureTest(base.StandinTestCase):
+
+    def test_detach_new_guest_reattach(self):
+        standins = self.standins(4)
+        index_of = {}
+
+        def attach(index):
+            member = self.attach(standins, index)
+            index_of[member.name] = index
+            return member
+
+        def detach(member):
+            procedures.detach_and_forget(
+                member, lambda: standins.detach(index_of[member.name]))
+
+        members = [attach(i) for i in range(3)]
+        holders = procedures.detach_reattach_procedure(
+            members, detach, lambda m: attach(index_of[m.name]),
+            lambda: attach(3), REGION_KIB, 'det')
+        self.assertEqual(['standin-0', 'standin-1', 'standin-3',
+                          'standin-2'], [m.name for m in holders])
+        self.assertEqual([3, 3, 3, 3], [
+            len(m.guest.region_checksums(m.device, range(3), REGION_KIB))
+            for m in holders])
+
+
+class ReadOnlyProcedureTest(base.StandinTestCase):
+
+    def test_readers_read_and_cannot_write(self):
+        standins = self.standins(3)
+        writer = self.attach(standins, 0)
+
+        def make_readers():
+            procedures.detach_and_forget(writer, lambda: standins.detach(0))
+            return [self.attach(standins, i, read_only=True)
+                    for i in (1, 2)]
+        readers = procedures.readonly_procedure(writer, make_readers,
+                                                REGION_KIB, 'ro')
+        self.assertEqual(['standin-1', 'standin-2'],
+                         [r.name for r in readers])
+
+    def test_a_writable_reader_is_caught(self):
+        standins = self.standins(2)
+        writer = self.attach(standins, 0)
+        exc = self.assertRaises(
+            procedures.DataMismatch, procedures.readonly_procedure, writer,
+            lambda: [self.attach(standins, 1)], REGION_KIB, 'rw')
+        self.assertIn("expected 'read-only', got 'read-write'", str(exc))
+
+
+class ExtendProcedureTest(base.StandinTestCase):
+
+    def test_every_guest_sees_the_new_size(self):
+        standins = self.standins(3, volume_mib=16)
+        members = [self.attach(standins, i) for i in range(3)]
+        beyond = procedures.extend_procedure(
+            members, lambda: standins.extend(24 * MIB), 24 * MIB,
+            REGION_KIB, 'ext')
+        self.assertEqual(16 * 1024 // REGION_KIB, beyond)
+        for member in members:
+            self.assertEqual(24 * MIB,
+                             member.guest.size_bytes(member.device))
+
+    def test_a_guest_missing_the_growth_is_caught(self):
+        standins = self.standins(2, volume_mib=16)
+        members = [self.attach(standins, i) for i in range(2)]
+        for member in members:
+            member.guest._timeout = 1
+        exc = self.assertRaises(
+            guest_mod.GuestError, procedures.extend_procedure, members,
+            lambda: None, 24 * MIB, REGION_KIB, 'ext')
+        self.assertIn('waiting for /dev/vdb to be %d bytes' % (24 * MIB),
+                      str(exc))

@@ -1,0 +1,73 @@
+"""The data-path scenario tests skip by configuration, naming the option.
+
+No cloud: skip_checks() runs before any credential or client exists.
+"""
+
+import importlib
+import unittest
+
+from mattach_tempest.unit import base
+
+
+def scenario_classes():
+    """The scenario test classes, imported under the test's fresh CONF.
+
+    Imported here, not at module level: tempest's services decorator reads
+    CONF when the test module is imported, and these tests never read the
+    machine's tempest.conf.
+    """
+    data_path = importlib.import_module(
+        'mattach_tempest.tests.scenario.test_multiattach_data_path')
+    readonly = importlib.import_module(
+        'mattach_tempest.tests.scenario.admin.test_multiattach_readonly')
+    return (data_path.MultiattachDataPathTest,
+            data_path.MultiattachExtendDataPathTest,
+            readonly.MultiattachReadonlyDataPathTest)
+
+
+class ScenarioSkipTest(base.ConfiguredTestCase):
+
+    def assertSkips(self, fragment, classes=None):
+        for cls in classes or scenario_classes():
+            exc = self.assertRaises(unittest.SkipTest, cls.skip_checks)
+            self.assertIn(fragment, str(exc), cls.__name__)
+
+    def test_each_missing_option_is_named(self):
+        self.assertSkips(
+            '[compute-feature-enabled] volume_multiattach = False')
+        self.set_conf('compute-feature-enabled', volume_multiattach=True)
+        self.set_conf('validation', run_validation=False)
+        self.assertSkips('[validation] run_validation = False')
+        self.set_conf('validation', run_validation=True)
+        self.assertSkips('[volume] volume_type_multiattach is not set')
+        self.set_conf('volume', volume_type_multiattach='multiattach')
+        self.assertSkips('The microversion range[2.60 - latest]')
+        self.set_conf('compute', max_microversion='latest')
+        self.assertSkips('The microversion range[3.42 - latest]',
+                         [scenario_classes()[1]])
+        self.set_conf('volume', max_microversion='latest')
+        self.assertSkips(
+            '[volume-feature-enabled] extend_attached_volume = False',
+            [scenario_classes()[1]])
+        self.set_conf('service_available', cinder=False)
+        self.assertSkips('Cinder (block storage) is not available')
+
+    def test_six_slow_scenario_tests_with_ids(self):
+        tests = [getattr(cls, name) for cls in scenario_classes()
+                 for name in dir(cls) if name.startswith('test_')]
+        self.assertGreaterEqual(len(tests), 6)
+        ids = set()
+        for test in tests:
+            attrs = getattr(test, '__testtools_attrs', set())
+            self.assertIn('slow', attrs, test.__name__)
+            self.assertTrue({'compute', 'volume', 'image', 'network'} <=
+                            attrs, test.__name__)
+            ids.update(a for a in attrs if a.startswith('id-'))
+            self.assertIn('\n\n', test.__doc__)
+        self.assertEqual(len(tests), len(ids))
+
+    def test_classes_need_compute_2_60(self):
+        classes = scenario_classes()
+        for cls in classes:
+            self.assertEqual('2.60', cls.compute_min_microversion)
+        self.assertIn('admin', classes[2].credentials)
