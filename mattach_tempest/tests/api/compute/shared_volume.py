@@ -35,14 +35,14 @@ class SharedVolumeMixin(object):
             for server in servers}
         return volume, servers, attachments
 
-    def assertBootRefused(self, message, volume_id, **kwargs):
+    def assertBootRefused(self, message, volume, **kwargs):
         """Booting with the volume as a data disk is a 400; nothing is left.
 
-        The server boots from the image with the volume in its
-        block_device_mapping_v2. Any server the request wrongly makes is
-        deleted at cleanup (registered before the request). Afterwards no
-        server carries the request's name and cinder holds no attachment
-        of the volume.
+        The server would boot from [compute] image_ref with the volume in
+        its block_device_mapping_v2. Any server the request wrongly makes
+        is deleted at cleanup (registered before the request). Afterwards
+        no server carries the request's name and cinder holds no
+        attachment of the volume.
 
         :param message: a fragment of the 400's reason.
         :param kwargs: more server create arguments (min_count ...).
@@ -53,18 +53,13 @@ class SharedVolumeMixin(object):
         self.expect_no_server_named(
             name, multi_create=kwargs.get('min_count', 1) > 1)
         self.assertRefused(
-            lib_exc.BadRequest, message, self.create_server,
-            name=name, wait_until=None, block_device_mapping_v2=[{
-                'uuid': volume_id,
-                'source_type': 'volume',
-                'destination_type': 'volume',
-                'delete_on_termination': False}],
-            **kwargs)
+            lib_exc.BadRequest, message, self.create_server_with_data_volume,
+            volume, name=name, wait_until=None, **kwargs)
         self.assertEqual(
             [], self.servers_client.list_servers(name='^%s' % name)[
                 'servers'],
             'The refused boot request left servers behind')
-        self.assertUnattached(volume_id)
+        self.assertUnattached(volume['id'])
 
     def assertAttachRefused(self, message, server_id, volume_id,
                             microversion=None):
@@ -91,24 +86,22 @@ class SharedVolumeMixin(object):
         :param attachments: {server_id: attachment_id}
         """
         volume = self.volumes_client.show_volume(volume_id)['volume']
+        # Pairs, not a dict: a second attachment of one server must show.
         self.assertEqual(
-            attachments,
-            {a['server_id']: a['attachment_id']
-             for a in volume['attachments']})
+            sorted(attachments.items()),
+            sorted((a['server_id'], a['attachment_id'])
+                   for a in volume['attachments']),
+            'The attachments cinder lists on volume %s' % volume_id)
         self.assertEqual('in-use', volume['status'])
 
     def assertUnattached(self, volume_id):
         """Cinder holds no attachment of the volume, not even a reserved one.
 
-        The volume view lists attached records only; the attachments API
-        also lists reserved and attaching ones.
+        The volume is available, its view lists no attachment and the
+        attachments API (which also lists reserved and attaching records)
+        none either.
         """
-        volume = self.volumes_client.show_volume(volume_id)['volume']
-        self.assertEqual([], volume['attachments'])
-        self.assertEqual('available', volume['status'])
-        records = self.attachments_client.list_attachments(
-            volume_id=volume_id)['attachments']
-        self.assertEqual([], records)
+        self.assertAttachedOnlyTo(volume_id, [])
 
     def nova_volume_ids(self, server_id):
         """The volume ids nova lists on the server, one per attachment.

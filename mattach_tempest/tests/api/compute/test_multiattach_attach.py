@@ -44,14 +44,15 @@ class MultiattachAttachTest(shared_volume.SharedVolumeMixin,
         self.assertEqual(2, len(set(attachments.values())))
         self.assertAttachments(volume['id'], attachments)
 
+        expected = sorted(attachments.items())
         listed = self.attachments_client.list_attachments(
             volume_id=volume['id'])['attachments']
-        self.assertEqual(attachments, {a['instance']: a['id']
-                                       for a in listed})
+        self.assertEqual(expected, sorted((a['instance'], a['id'])
+                                          for a in listed))
         detailed = self.attachments_client.list_attachments(
             detail=True, volume_id=volume['id'])['attachments']
-        self.assertEqual(attachments, {a['instance']: a['id']
-                                       for a in detailed})
+        self.assertEqual(expected, sorted((a['instance'], a['id'])
+                                          for a in detailed))
         for record in detailed:
             self.assertEqual('attached', record['status'], record)
             self.assertEqual('rw', record['attach_mode'], record)

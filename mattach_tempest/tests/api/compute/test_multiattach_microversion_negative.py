@@ -62,4 +62,4 @@ class MultiattachOldMicroversionNegativeTest(shared_volume.SharedVolumeMixin,
            the volume and it is available.
         """
         volume = self.create_multiattach_volume()
-        self.assertBootRefused(OLD_MICROVERSION_REFUSAL, volume['id'])
+        self.assertBootRefused(OLD_MICROVERSION_REFUSAL, volume)

@@ -8,15 +8,12 @@ attachment as it was.
 """
 
 from tempest.common import compute
-from tempest import config
 from tempest.lib import decorators
 from tempest.lib import exceptions as lib_exc
 
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
 from mattach_tempest.tests.api.compute import shared_volume
-
-CONF = config.CONF
 
 
 class MultiattachNegativeTest(shared_volume.SharedVolumeMixin,
@@ -83,7 +80,7 @@ class MultiattachNegativeTest(shared_volume.SharedVolumeMixin,
         volume = self.create_multiattach_volume()
         self.assertBootRefused(
             'Cannot attach one or more volumes to multiple instances',
-            volume['id'], min_count=2)
+            volume, min_count=2)
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('b91ed74b-b853-4e34-adf8-30531c208ee3')
@@ -138,18 +135,9 @@ class MultiattachShelvedNegativeTest(shared_volume.SharedVolumeMixin,
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
-        if not CONF.compute_feature_enabled.shelve:
-            raise cls.skipException(
-                'Shelve is not enabled: '
-                '[compute-feature-enabled] shelve = False')
-        # Offloading on request (shelve_offload) is admin-only by default
-        # policy: with primary credentials the server must be offloaded by
-        # nova itself, which never happens with an offload time of -1.
-        if CONF.compute.shelved_offload_time < 0:
-            raise cls.skipException(
-                'Shelved servers are never offloaded: '
-                '[compute] shelved_offload_time = %d'
-                % CONF.compute.shelved_offload_time)
+        # shelve_offload on request is admin-only by default policy: with
+        # primary credentials nova itself must offload the server.
+        cls.skip_unless_shelve_offloads()
 
     @decorators.attr(type=['negative', 'slow'])
     @decorators.idempotent_id('b37e7c50-4d6f-450f-acda-e6cfed451112')
