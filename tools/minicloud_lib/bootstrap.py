@@ -6,6 +6,7 @@ Every step is idempotent (look before create), so `up` may run on a cloud
 that is already (partly) set up. Schema migrations are skipped when a stamp
 says they ran with the same pinned versions.
 """
+import datetime
 import hashlib
 import os
 import subprocess
@@ -221,6 +222,16 @@ def accounts():
 
 
 # ------------------------------------------------- after the services are up
+def _reported_since(state, started):
+    """An agent's row is 'up' and was updated after its process started
+    (else the row may be the report of a process that no longer runs)."""
+    if state['state'] != 'up' or not state.get('updated_at'):
+        return False
+    updated = datetime.datetime.fromisoformat(
+        state['updated_at'].replace('Z', '')[:26])
+    return updated >= started
+
+
 def wait_agents(sess, timeout):
     """Wait for every nova/cinder agent to report 'up' in its service list."""
     deadline = time.monotonic() + timeout
@@ -230,8 +241,11 @@ def wait_agents(sess, timeout):
         api_name, binary = svc.agent
         path = ('/v2.1/os-services' if api_name == 'nova-api'
                 else '/v3/%s/os-services' % sess.project_id)
+        started = datetime.datetime.fromtimestamp(
+            os.path.getmtime(procs.pidfile(svc.name)) - 1,
+            datetime.timezone.utc).replace(tzinfo=None)
         procs.wait_for(svc.name, lambda: any(
-            s['binary'] == binary and s['state'] == 'up'
+            s['binary'] == binary and _reported_since(s, started)
             for s in sess.get(api_name, path)['services']),
             max(1, deadline - time.monotonic()),
             'report up in the %s service list' % api_name)

@@ -262,48 +262,72 @@ def _install_repo():
 
 
 def run(args):
-    rc = up(args)
-    if rc:
-        return rc
     try:
+        up(args)
         _install_repo()
-        stamp = time.strftime('%Y%m%d-%H%M%S')
-        report = os.path.join(layout.RESULTS, 'tempest-%s.txt' % stamp)
-        subunit = os.path.join(layout.RESULTS, 'tempest-%s.subunit' % stamp)
-        argv = [os.path.join(layout.VBIN, 'tempest'), 'run',
-                '--regex', args.regex, '--concurrency', str(args.concurrency)]
-        if args.config_file:
-            argv += ['--config-file', args.config_file]
-        log('running: %s' % ' '.join(argv))
-        t0 = time.monotonic()
-        with open(report, 'w') as out:
-            proc = subprocess.Popen(argv, cwd=layout.TEMPEST,
-                                    env=tempest_ws.env(),
-                                    stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT, text=True)
-            for line in proc.stdout:
-                sys.stdout.write(line)
-                out.write(line)
-            rc = proc.wait()
-        wall = time.monotonic() - t0
-        with open(subunit, 'wb') as out:
-            subprocess.run([os.path.join(layout.VBIN, 'stestr'), 'last',
-                            '--subunit'], cwd=layout.TEMPEST,
-                           env=tempest_ws.env(), stdout=out)
-        totals = _totals(report)
-        log('tempest: %s; wall %.0f s' % (
-            ', '.join('%s %d' % kv for kv in totals.items()), wall))
-        log('report %s, subunit %s' % (report, subunit))
-        ran = totals['Passed'] + totals['Failed']
-        if not rc and totals['Failed'] == 0 and ran == 0:
-            log('no test ran: failing the run')
-            rc = 1
-        if totals['Failed']:
-            rc = rc or 1
-        return rc
+        return _tempest_run(args)
     finally:
         if not args.keep:
             down()
+
+
+def _tempest_run(args):
+    """tempest run in the workspace. Its subunit stream goes to a file and
+    through subunit-trace (the human-readable report, also on stdout): this
+    run's own results, even when other tempest runs share the workspace."""
+    stamp = time.strftime('%Y%m%d-%H%M%S')
+    report = os.path.join(layout.RESULTS, 'tempest-%s.txt' % stamp)
+    subunit = os.path.join(layout.RESULTS, 'tempest-%s.subunit' % stamp)
+    argv = [os.path.join(layout.VBIN, 'tempest'), 'run', '--subunit',
+            '--regex', args.regex, '--concurrency', str(args.concurrency)]
+    if args.config_file:
+        argv += ['--config-file', os.path.abspath(args.config_file)]
+    log('running: %s' % ' '.join(argv))
+    t0 = time.monotonic()
+    env = tempest_ws.env()
+    tempest_proc = subprocess.Popen(argv, cwd=layout.TEMPEST, env=env,
+                                    stdout=subprocess.PIPE)
+    # stestr's subunit-trace, as `tempest run` shows it. (Run as a script
+    # it misses an import that tempest's process happens to have made.)
+    trace = subprocess.Popen(
+        [os.path.join(layout.VBIN, 'python'), '-c',
+         'import subunit.test_results; from stestr import subunit_trace; '
+         'subunit_trace.main()', '--fails'],
+        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def show():
+        with open(report, 'wb') as out:
+            for line in trace.stdout:
+                sys.stdout.buffer.write(line)
+                sys.stdout.flush()
+                out.write(line)
+    shower = concurrent.futures.ThreadPoolExecutor(1).submit(show)
+    with open(subunit, 'wb') as out:
+        for chunk in iter(lambda: tempest_proc.stdout.read1(65536), b''):
+            out.write(chunk)
+            try:
+                trace.stdin.write(chunk)
+                trace.stdin.flush()
+            except BrokenPipeError:
+                pass   # the report is lost, the subunit stream is kept
+    try:
+        trace.stdin.close()
+    except BrokenPipeError:
+        pass
+    rc = tempest_proc.wait()
+    trace.wait()
+    shower.result()
+    wall = time.monotonic() - t0
+    totals = _totals(report)
+    log('tempest: %s; wall %.0f s' % (
+        ', '.join('%s %d' % kv for kv in totals.items()), wall))
+    log('report %s, subunit %s' % (report, subunit))
+    if totals['Passed'] + totals['Failed'] == 0:
+        log('no test ran: failing the run')
+        return rc or 1
+    if totals['Failed']:
+        return rc or 1
+    return rc
 
 
 def _totals(report):

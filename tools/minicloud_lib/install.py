@@ -92,6 +92,7 @@ def install_venv():
 def ensure_installed():
     """Install whatever is missing; return seconds spent (0 if nothing)."""
     t0 = time.monotonic()
+    layout.ensure_dirs()
     did = install_apt()
     did = install_venv() or did
     spent = time.monotonic() - t0

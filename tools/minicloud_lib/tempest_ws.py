@@ -82,7 +82,7 @@ def options(image_ids):
             'volume_backed_live_migration': False,
             'shelve': True,                 # power off + offload work
             'shelve_migrate': False,
-            'snapshot': False,              # fake driver uploads no image data
+            'snapshot': True,               # minicloud_fake uploads a disk
             'extend_attached_volume': True,  # fake driver + fake backend
             'extend_attached_encrypted_volume': False,
             'attach_encrypted_volume': False,  # no key manager

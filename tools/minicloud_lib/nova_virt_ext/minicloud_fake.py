@@ -36,6 +36,9 @@ class FixedNodeFakeDriver(fake.FakeDriver):
 
     def snapshot(self, context, instance, image_id, update_task_state):
         super().snapshot(context, instance, image_id, update_task_state)
-        glance.API().update(context, image_id, {},
-                                  data=io.BytesIO(SNAPSHOT_BYTES),
-                                  purge_props=False)
+        # glance accepts data only once the formats are set (as libvirt's
+        # snapshot() sets them).
+        glance.API().update(context, image_id,
+                            {'disk_format': 'raw', 'container_format': 'bare'},
+                            data=io.BytesIO(SNAPSHOT_BYTES),
+                            purge_props=False)
