@@ -1,5 +1,7 @@
 """Test case base of the stand-in guest tests."""
 
+import os
+
 import fixtures
 
 from mattach_tempest.common import procedures
@@ -14,13 +16,19 @@ class StandinTestCase(base.ConfiguredTestCase):
     """A test on stand-in guests.
 
     Skipped, saying why, where stand-in guests cannot run (not root, tools
-    missing); tempest's CONF is a fresh one (unit.base).
+    missing), unless MATTACH_REQUIRE_STANDINS=1: then (CI, where they can
+    always run) that is a failure, so a broken set-up never passes as a
+    skip. tempest's CONF is a fresh one (unit.base).
     """
 
     def setUp(self):
         super().setUp()
         reason = standin_fixture.why_unavailable()
         if reason:
+            if os.environ.get('MATTACH_REQUIRE_STANDINS') == '1':
+                self.fail('Stand-in guests are required '
+                          '(MATTACH_REQUIRE_STANDINS=1) but cannot run: %s'
+                          % reason)
             self.skipTest(reason)
         self.useFixture(fixtures.Timeout(TEST_TIMEOUT, gentle=True))
 
