@@ -36,7 +36,7 @@ class MultiattachTempestPlugin(plugins.TempestPlugin):
             'name': 'mattach_volume',
             'service_version': 'mattach.volume.v3',
             'module_path': 'mattach_tempest.services.volume',
-            'client_names': ['AttachmentsClient'],
+            'client_names': ['AttachmentsClient', 'SnapshotsClient'],
         }
         volume_clients.update(volume_config)
         compute_config = config.service_client_config('compute')

@@ -1,4 +1,6 @@
 from mattach_tempest.services.volume.attachments_client import \
     AttachmentsClient
+from mattach_tempest.services.volume.snapshots_client import \
+    SnapshotsClient
 
-__all__ = ['AttachmentsClient']
+__all__ = ['AttachmentsClient', 'SnapshotsClient']

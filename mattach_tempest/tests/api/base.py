@@ -104,7 +104,9 @@ class MultiattachBaseTest(api_version_utils.BaseMicroversionTest,
         super().setup_clients()
         cls.servers_client = cls.os_primary.servers_client
         cls.volumes_client = cls.os_primary.volumes_client_latest
-        cls.snapshots_client = cls.os_primary.snapshots_client_latest
+        # Ours: tempest's sends no volume microversion (always 3.0).
+        cls.snapshots_client = (
+            cls.os_primary.mattach_volume.SnapshotsClient())
         cls.volume_types_client = cls.os_primary.volume_types_client_latest
         cls.attachments_client = (
             cls.os_primary.mattach_volume.AttachmentsClient())

@@ -1,0 +1,61 @@
+"""A retype to a multiattach type that fails leaves the volume as it was.
+
+Spec rule [5]: a retype that needs a migration under migration_policy
+'never' fails asynchronously and cinder restores the volume's status.
+Cinder's API sets the volume's multiattach flag from the target type as
+soon as it accepts the retype, before the scheduler and the backend have
+done anything: when the retype then fails, the volume must not be left
+flagged multiattach while its type, and its backend, are plain ones
+(nova would let servers share it).
+
+Making a retype fail needs a type the volume's backend cannot serve: one
+whose volume_backend_name names no backend, which only admin can create.
+The plain type is the class's own too (no extra specs), so the test does
+not depend on what the cloud's default type is.
+"""
+
+from tempest.lib.common.utils import data_utils
+from tempest.lib import decorators
+
+from mattach_tempest.common import unstable
+from mattach_tempest.tests.api.admin import own_types
+from mattach_tempest.tests.api import retype
+
+
+class MultiattachFailedRetypeTest(retype.RetypeMixin,
+                                  own_types.OwnTypesAdminTest):
+    """A failed retype to multiattach does not make a volume multiattach."""
+
+    plain_type = None
+    unplaceable_type = None
+
+    @classmethod
+    def resource_setup(cls):
+        super().resource_setup()
+        cls.plain_type = cls.create_private_type(extra_specs={})
+        cls.unplaceable_type = cls.create_private_type(extra_specs={
+            'multiattach': '<is> True',
+            'volume_backend_name': data_utils.rand_name('mattach-no-backend')})
+
+    @decorators.idempotent_id('31cd030e-89b1-409b-b819-f6d6d3f180fa')
+    @unstable.services('volume')
+    def test_failed_retype_to_multiattach_keeps_volume_plain(self):
+        """The volume keeps its plain type and multiattach false.
+
+        Steps:
+        1. (class) As admin, create a plain type and a multiattach type
+           whose volume_backend_name names no backend, both private to the
+           primary project.
+        2. As the primary user, create a volume of the plain type
+           (multiattach false).
+        3. Retype it to that type in place (migration_policy never): 202;
+           no backend can take it, so the retype fails asynchronously.
+        4. Once the volume leaves 'retyping' it is available, of its old
+           type, and multiattach false.
+        """
+        volume = self.create_volume(volume_type=self.plain_type['name'])
+        self.assertIs(False, volume['multiattach'])
+        self.retype(volume['id'], self.unplaceable_type['name'])
+        self.assertEqual('available',
+                         self.wait_for_retype(volume['id'])['status'])
+        self.assertTypeUnchanged(volume)

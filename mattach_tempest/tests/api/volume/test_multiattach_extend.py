@@ -1,0 +1,86 @@
+"""Extending a multiattach volume while servers hold it.
+
+Spec rule [10]: from volume microversion 3.42 an in-use volume can be
+extended, multiattach included (cinder then tells every attached server);
+below 3.42 cinder extends available volumes only and refuses with 400.
+"""
+
+from tempest import config
+from tempest.lib import decorators
+from tempest.lib import exceptions as lib_exc
+
+from mattach_tempest.common import unstable
+from mattach_tempest.common import waiters
+from mattach_tempest.tests.api import base
+from mattach_tempest.tests.api.compute import shared_volume
+
+CONF = config.CONF
+
+# cinder volume/api.py _extend(), InvalidVolume (400) below 3.42, where
+# the only state cinder extends is available.
+IN_USE_EXTEND_REFUSED = "to extend, currently in-use"
+
+
+class MultiattachExtendTest(shared_volume.SharedVolumeMixin,
+                            base.MultiattachBaseTest):
+    """An in-use multiattach volume grows at >= 3.42."""
+
+    volume_min_microversion = '3.42'
+
+    @classmethod
+    def skip_checks(cls):
+        super().skip_checks()
+        if not CONF.volume_feature_enabled.extend_attached_volume:
+            raise cls.skipException(
+                'Extending attached volumes is not enabled: '
+                '[volume-feature-enabled] extend_attached_volume = False')
+
+    @decorators.idempotent_id('680ab350-a165-4929-acd4-8070aee7b369')
+    @unstable.services('compute', 'volume')
+    def test_extend_in_use_multiattach_volume(self):
+        """Extending a volume two servers hold grows it, keeps both.
+
+        Steps:
+        1. Attach one multiattach volume to servers A and B.
+        2. Extend it by 1 GiB (os-extend at 3.42): 202.
+        3. Once it leaves 'extending', it has the new size, is in-use,
+           and both attachments are intact (same ids).
+        """
+        volume, _servers, attachments = self.create_shared_volume()
+        new_size = volume['size'] + 1
+        self.volumes_client.extend_volume(volume['id'], new_size=new_size)
+
+        def extended():
+            shown = self.volumes_client.show_volume(volume['id'])['volume']
+            return shown['status'] != 'extending', shown
+        shown = waiters.wait_until(
+            extended, 'volume %s to finish extending' % volume['id'])
+        self.assertEqual(new_size, shown['size'])
+        self.assertAttachments(volume['id'], attachments)
+
+
+class MultiattachExtendNegativeTest(shared_volume.SharedVolumeMixin,
+                                    base.MultiattachBaseTest):
+    """Below 3.42 an in-use multiattach volume does not grow."""
+
+    volume_max_microversion = '3.41'
+
+    @decorators.attr(type='negative')
+    @decorators.idempotent_id('cf621da9-e315-4b09-a5f9-637d3dfa8ff1')
+    @unstable.services('compute', 'volume')
+    def test_extend_in_use_below_3_42_refused(self):
+        """Extending a volume two servers hold at < 3.42 is a 400.
+
+        Steps:
+        1. Attach one multiattach volume to servers A and B.
+        2. Extend it by 1 GiB at the class's microversion (< 3.42): 400
+           "... to extend, currently in-use".
+        3. It keeps its size, is in-use, both attachments intact.
+        """
+        volume, _servers, attachments = self.create_shared_volume()
+        self.assertRefused(lib_exc.BadRequest, IN_USE_EXTEND_REFUSED,
+                           self.volumes_client.extend_volume, volume['id'],
+                           new_size=volume['size'] + 1)
+        shown = self.volumes_client.show_volume(volume['id'])['volume']
+        self.assertEqual(volume['size'], shown['size'])
+        self.assertAttachments(volume['id'], attachments)
