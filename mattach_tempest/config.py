@@ -51,6 +51,12 @@ MattachGroup = [
                min=4,
                help='Size in KiB of the region each guest writes in the '
                     'raw-block scenario test.'),
+    cfg.ListOpt('known_defects',
+                default=[],
+                help='Defects the cloud under test is known to have, by '
+                     'name (see mattach_tempest/common/known_defects.py). '
+                     'The tests proving them are skipped, each naming its '
+                     'defect. Leave empty for a certification run.'),
 ]
 
 
