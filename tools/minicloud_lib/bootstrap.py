@@ -24,7 +24,12 @@ FLAVORS = [  # id, name, ram MB, vcpus, disk GB
     ('84', 'm1.micro', 192, 1, 1),   # resize target ([compute] flavor_ref_alt)
 ]
 MULTIATTACH_TYPE = 'multiattach'
-ACCOUNTS = 6       # pre-provisioned non-admin tempest users, one project each
+# Pre-provisioned non-admin tempest accounts: ACCOUNT_PROJECTS projects, each
+# with a 'member' user (tempest's primary/alt) and a 'reader' user (the
+# project_reader every compute API test asks for since 2025, taken from the
+# primary's project).
+ACCOUNT_PROJECTS = 6
+ACCOUNT_ROLES = ['member', 'reader']
 ACCOUNT_PASSWORD = 'minicloud-account'
 SERVICE_USERS = ['placement', 'glance', 'nova', 'cinder', 'neutron']
 
@@ -206,19 +211,21 @@ def seed_keystone():
                 sess.post('keystone', '/v3/endpoints', {'endpoint': {
                     'service_id': svc['id'], 'interface': interface,
                     'url': url, 'region_id': layout.REGION}})
-    member = ensure_role(sess, 'member')
-    for i in range(1, ACCOUNTS + 1):
-        project = ensure_project(sess, 'tempest-account-%d' % i)
-        ensure_user(sess, 'tempest-account-%d' % i, ACCOUNT_PASSWORD, project,
-                    [member])
+    for acct in accounts():
+        project = ensure_project(sess, acct['project_name'])
+        ensure_user(sess, acct['username'], ACCOUNT_PASSWORD, project,
+                    [ensure_role(sess, r) for r in acct['roles']])
 
 
 def accounts():
-    return [{'username': 'tempest-account-%d' % i,
-             'project_name': 'tempest-account-%d' % i,
+    """The entries of tempest's accounts.yaml."""
+    return [{'username': 'tempest-%d-%s' % (i, role),
+             'project_name': 'tempest-project-%d' % i,
              'password': ACCOUNT_PASSWORD,
              'domain_name': 'Default',
-             'roles': ['member']} for i in range(1, ACCOUNTS + 1)]
+             'roles': [role]}
+            for i in range(1, ACCOUNT_PROJECTS + 1)
+            for role in ACCOUNT_ROLES]
 
 
 # ------------------------------------------------- after the services are up

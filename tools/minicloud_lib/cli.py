@@ -72,7 +72,8 @@ def _check_ports(svcs):
     if taken:
         raise procs.StartError(
             'port(s) already in use by a process minicloud did not start: %s.'
-            ' Free them or change PORTS in tools/minicloud_lib/layout.py.'
+            ' Free them, or move all of minicloud\'s ports with'
+            ' MINICLOUD_PORT_OFFSET=<n> (e.g. 1000).'
             % ', '.join(taken))
 
 
@@ -343,14 +344,12 @@ def _totals(report):
 
 
 def clean(args):
-    """down, then remove the state directory but keep the venv."""
+    """down, then delete what up made (not the venv, not others' files)."""
     down()
-    for entry in os.listdir(layout.STATE) if os.path.isdir(
-            layout.STATE) else []:
-        path = os.path.join(layout.STATE, entry)
-        if path != layout.VENV:
-            shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
-    log('removed state in %s (kept the venv)' % layout.STATE)
+    for path in (layout.ETC, layout.LOGS, layout.RUN, layout.DATA,
+                 layout.TEMPEST, layout.RESULTS):
+        shutil.rmtree(path, ignore_errors=True)
+    log('removed cloud state in %s (kept the venv)' % layout.STATE)
     return 0
 
 
