@@ -1,7 +1,8 @@
 """Report of a run: what multi-attach capabilities a subunit stream proves.
 
 Reads a subunit v2 stream (a file or stdin: `tempest run --subunit`,
-`stestr last --subunit`, or the stream `tools/minicloud run` keeps) and
+`stestr last --subunit`, or the stream `tools/minicloud run` keeps; v1,
+the format of stestr's own .stestr/<n> files, is read too) and
 groups every test by the capability it asserts, one group per behaviour
 of the suite (README's list). Each test comes with its status, time and
 skip or failure reason. Output: a console table (default), JSON, or a
@@ -13,7 +14,7 @@ rule names lands in 'other' (the unit tests fail on that, so a new test
 gets a rule). Tests of other suites (tempest's own multiattach tests) are
 grouped when their id mentions multiattach, else they go to 'other'.
 
-Exit codes: 0 report written; 2 bad input (no such file, not a subunit v2
+Exit codes: 0 report written; 2 bad input (no such file, not a subunit
 stream, no test results), one line on stderr.
 """
 
@@ -174,8 +175,8 @@ def test_record(test):
             'reason': reason}
 
 
-def read_stream(stream):
-    """Test records of a subunit v2 byte stream; BadInput if there is none."""
+def _tests_of_v2(data):
+    """(test dicts, bytes that were not subunit v2) of a v2 stream."""
     import subunit
     import testtools
     tests = []
@@ -193,16 +194,43 @@ def read_stream(stream):
     result.startTestRun()
     try:
         subunit.ByteStreamToStreamResult(
-            stream, non_subunit_name='stdout').run(result)
+            io.BytesIO(data), non_subunit_name='stdout').run(result)
     finally:
         result.stopTestRun()
+    return tests, non_subunit.getvalue()
+
+
+def _tests_of_v1(data):
+    """Test dicts of a subunit v1 stream (what stestr keeps in .stestr/)."""
+    import subunit
+    import testtools
+    tests = []
+    result = testtools.ExtendedToStreamDecorator(
+        testtools.StreamToDict(tests.append))
+    result.startTestRun()
+    try:
+        subunit.ProtocolTestCase(io.BytesIO(data)).run(result)
+    finally:
+        result.stopTestRun()
+    return tests
+
+
+def read_stream(stream):
+    """Test records of a subunit byte stream; BadInput if there is none.
+
+    Subunit v2 (`tempest run --subunit`, `stestr last --subunit`); a stream
+    that is not v2 is read as v1, the format of stestr's repository files.
+    """
+    data = stream.read()
+    tests, not_v2 = _tests_of_v2(data)
+    if not any(t['id'] for t in tests) and not_v2.strip():
+        tests = _tests_of_v1(data)
+        if not tests:
+            raise common.BadInput('not a subunit stream (neither v2 nor v1)')
     # 'exists' only lists a test (a --list-tests stream): not a result.
     records = [test_record(t) for t in tests
                if t['id'] and t['status'] != 'exists']
     if not records:
-        if non_subunit.getvalue().strip():
-            raise common.BadInput('not a subunit v2 stream (text or subunit '
-                                  'v1 where v2 was expected)')
         raise common.BadInput('no test results in the stream')
     return records
 

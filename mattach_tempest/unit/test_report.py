@@ -10,6 +10,7 @@ import io
 import json
 import os
 import tempfile
+import unittest
 from unittest import mock
 
 from mattach_tempest.cli import certification
@@ -84,7 +85,36 @@ class TestReadStream(base.TestCase):
     def test_not_subunit(self):
         error = self.assertRaises(report.common.BadInput, report.read_stream,
                                   io.BytesIO(b'Ran 3 tests\nOK\n'))
-        self.assertIn('not a subunit v2 stream', str(error))
+        self.assertEqual('not a subunit stream (neither v2 nor v1)',
+                         str(error))
+
+    def test_subunit_v1(self):
+        # stestr keeps v1 streams in .stestr/<n>: read them too.
+        import subunit
+        import testtools
+
+        class V1(testtools.TestCase):
+            def test_a_pass(self):
+                pass
+
+            def test_b_skip(self):
+                self.skipTest('no guests here')
+
+            def test_c_fail(self):
+                self.assertEqual(1, 2)
+
+        out = io.BytesIO()
+        client = subunit.TestProtocolClient(out)
+        unittest.TestLoader().loadTestsFromTestCase(V1).run(client)
+        records = {r['short_name']: r for r in report.read_stream(
+            io.BytesIO(out.getvalue()))}
+        self.assertEqual({'V1.test_a_pass': 'pass', 'V1.test_b_skip': 'skip',
+                          'V1.test_c_fail': 'fail'},
+                         {k: v['status'] for k, v in records.items()})
+        self.assertEqual('no guests here',
+                         records['V1.test_b_skip']['reason'])
+        self.assertIn('MismatchError: 1 != 2',
+                      records['V1.test_c_fail']['reason'])
 
     def test_empty(self):
         error = self.assertRaises(report.common.BadInput, report.read_stream,
@@ -268,8 +298,8 @@ class TestCommandLine(base.TestCase):
                  'report: error: /nonexistent.subunit: cannot read: No such '
                  'file or directory\n'),
                 ([], io.BytesIO(b'not subunit at all\n'),
-                 'report: error: stdin: not a subunit v2 stream (text or '
-                 'subunit v1 where v2 was expected)\n'),
+                 'report: error: stdin: not a subunit stream (neither v2 '
+                 'nor v1)\n'),
                 ([], io.BytesIO(b''),
                  'report: error: stdin: no test results in the stream\n')):
             code, out, err = self.run_main(argv, stdin)
