@@ -21,6 +21,14 @@ ETC = os.path.join(layout.TEMPEST, 'etc')
 CONF = os.path.join(ETC, 'tempest.conf')
 ACCOUNTS_CONF = os.path.join(ETC, 'tempest-accounts.conf')
 ACCOUNTS_YAML = os.path.join(ETC, 'accounts.yaml')
+# [mattach] known_defects of this cloud (see options() below).
+KNOWN_DEFECTS = [
+    'cinder-readonly-access-mode',
+    'cinder-attach-mode-access-mode',
+    'cinder-attachment-status-filter',
+    'cinder-retype-encryption-check',
+    'cinder-failed-retype-multiattach-flag',
+]
 # Outside the workspace: `tempest init` wants an empty directory.
 HOME = os.path.join(layout.DATA, 'tempest-home')
 TMPDIR = os.path.join(layout.DATA, 'tempest-tmp')
@@ -135,6 +143,11 @@ def options(image_ids):
             # deleting nova's attachment through cinder gets 409.
             'protects_nova_attachments': True,
             'servers_per_volume': 3,
+            # This cloud's cinder (29.0.0, pinned) has these defects, each
+            # read in its source and reproduced here (descriptions in
+            # mattach_tempest/common/known_defects.py); their tests skip
+            # naming the defect. Drop a name when the pinned cinder fixes it.
+            'known_defects': ','.join(KNOWN_DEFECTS),
         },
     }
 
