@@ -118,13 +118,14 @@ def up(args):
     procs.wait_for('mariadb', _listening(mariadb), START_TIMEOUT, 'listen')
     bootstrap.create_databases()
 
+    commands = bootstrap.schema_commands()
+
     def keystone_chain():
-        bootstrap.schema('keystone', bootstrap.schema_commands()['keystone'])
+        bootstrap.schema('keystone', commands['keystone'])
         _ensure_started(keystone, _answers(keystone), 'answer HTTP')
         bootstrap.seed_keystone()
 
     log('database schemas, keystone')
-    commands = bootstrap.schema_commands()
     parallel([keystone_chain,
               lambda: procs.wait_for('rabbitmq', _listening(rabbit),
                                      START_TIMEOUT, 'listen')] +
@@ -242,6 +243,9 @@ def status(args=None):
 
 # ----------------------------------------------------------- tempest/run
 def tempest(args):
+    if not os.path.exists(tempest_ws.CONF):
+        raise procs.StartError('no tempest workspace yet: run '
+                               'tools/minicloud up first')
     argv = [os.path.join(layout.VBIN, 'tempest')] + args.args
     return subprocess.run(argv, cwd=layout.TEMPEST,
                           env=tempest_ws.env()).returncode

@@ -13,7 +13,8 @@ VENV = os.path.join(STATE, 'venv')
 VBIN = os.path.join(VENV, 'bin')
 ETC = os.path.join(STATE, 'etc')
 LOGS = os.path.join(STATE, 'logs')
-RUN = os.path.join(STATE, 'run')          # pid files, sockets
+RUN = os.path.join(STATE, 'run')          # sockets, daemons' own pid files
+PIDS = os.path.join(RUN, 'pids')          # minicloud's pid files, one per daemon
 DATA = os.path.join(STATE, 'data')        # mariadb, rabbitmq, glance images, nova/cinder state
 TEMPEST = os.path.join(STATE, 'tempest')  # tempest workspace (also its HOME/TMPDIR)
 RESULTS = os.path.join(STATE, 'results')  # subunit streams and reports of `run`
@@ -52,5 +53,5 @@ def url(service, path=''):
 
 
 def ensure_dirs():
-    for d in (STATE, ETC, LOGS, RUN, DATA, RESULTS):
+    for d in (STATE, ETC, LOGS, RUN, PIDS, DATA, RESULTS):
         os.makedirs(d, exist_ok=True)

@@ -1,10 +1,11 @@
 """Start, watch and stop minicloud's daemons, by PID file only.
 
 There is no systemd here. Every daemon we start runs in its own session
-(process group), its PID and start time go to `.minicloud/run/<name>.pid`,
-and `down` signals that process group only after checking that the PID still
-belongs to the process we started (same start time), so a recycled PID or
-someone else's process is never touched.
+(process group); its PID and start time go to
+`.minicloud/run/pids/<name>.pid`. A daemon is ours while that PID has that
+start time; `down` signals only the members of its process group started no
+earlier than it (workers, privsep helpers), so a recycled PID or someone
+else's process is never touched.
 """
 import os
 import signal
@@ -22,36 +23,46 @@ class StartError(Exception):
 
 
 def pidfile(name):
-    return os.path.join(layout.RUN, name + '.pid')
+    return os.path.join(layout.PIDS, name + '.pid')
 
 
 def logfile(name):
     return os.path.join(layout.LOGS, name + '.log')
 
 
-def _start_time(pid):
-    """Process start time in clock ticks (field 22 of /proc/<pid>/stat)."""
+def _stat(pid):
+    """Fields of /proc/<pid>/stat after the command name, or None."""
     try:
-        with open('/proc/%d/stat' % pid) as f:
-            stat = f.read()
+        with open('/proc/%s/stat' % pid) as f:
+            # The command name may contain spaces: split after its ')'.
+            return f.read().rsplit(')', 1)[1].split()
     except OSError:
         return None
-    # The command name (field 2) may contain spaces: split after its ')'.
-    fields = stat.rsplit(')', 1)[1].split()
-    if fields[0] == 'Z':      # zombie: as good as gone
+
+
+def _start_time(pid):
+    """Start time in clock ticks (field 22), None if gone or a zombie."""
+    fields = _stat(pid)
+    if not fields or fields[0] == 'Z':
         return None
-    return fields[19]
+    return int(fields[19])
+
+
+def _read_pidfile(name):
+    try:
+        with open(pidfile(name)) as f:
+            pid, started = f.read().split()
+        return int(pid), int(started)
+    except (OSError, ValueError):
+        return None
 
 
 def read_pid(name):
     """PID of our running daemon `name`, or None."""
-    try:
-        with open(pidfile(name)) as f:
-            pid, started = f.read().split()
-        pid = int(pid)
-    except (OSError, ValueError):
-        return None
-    return pid if _start_time(pid) == started else None
+    rec = _read_pidfile(name)
+    if rec and _start_time(rec[0]) == rec[1]:
+        return rec[0]
+    return None
 
 
 def start(name, argv, env=None, cwd=None):
@@ -119,26 +130,10 @@ def wait_for(name, check, timeout, what):
 
 def running():
     """Names of daemons with a pid file (alive or not)."""
-    if not os.path.isdir(layout.RUN):
+    if not os.path.isdir(layout.PIDS):
         return []
-    return sorted(f[:-4] for f in os.listdir(layout.RUN) if f.endswith('.pid'))
-
-
-def _read_pidfile(name):
-    try:
-        with open(pidfile(name)) as f:
-            pid, started = f.read().split()
-        return int(pid), int(started)
-    except (OSError, ValueError):
-        return None
-
-
-def _stat(pid):
-    try:
-        with open('/proc/%s/stat' % pid) as f:
-            return f.read().rsplit(')', 1)[1].split()
-    except OSError:
-        return None
+    return sorted(f[:-4] for f in os.listdir(layout.PIDS)
+                  if f.endswith('.pid'))
 
 
 def members(name):
