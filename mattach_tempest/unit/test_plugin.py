@@ -28,6 +28,7 @@ DEFAULTS = {
     'protects_nova_attachments': True,
     'guest_filesystem': 'ext4',
     'raw_region_kib': 64,
+    'known_defects': [],
 }
 
 
