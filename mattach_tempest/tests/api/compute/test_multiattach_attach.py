@@ -13,7 +13,7 @@ from tempest.lib import decorators
 from mattach_tempest.common import unstable
 from mattach_tempest.services.compute import volume_attachments_client
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api.compute import shared_volume
+from mattach_tempest.tests.api import shared_volume
 
 CONF = config.CONF
 

@@ -13,7 +13,7 @@ from tempest.lib import exceptions as lib_exc
 
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api.compute import shared_volume
+from mattach_tempest.tests.api import shared_volume
 
 
 class MultiattachNegativeTest(shared_volume.SharedVolumeMixin,

@@ -11,7 +11,7 @@ from tempest.lib import decorators
 
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api.compute import shared_volume
+from mattach_tempest.tests.api import shared_volume
 
 
 class MultiattachShelveTest(shared_volume.SharedVolumeMixin,

@@ -12,7 +12,7 @@ from tempest.lib import exceptions as lib_exc
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api.compute import shared_volume
+from mattach_tempest.tests.api import shared_volume
 
 CONF = config.CONF
 

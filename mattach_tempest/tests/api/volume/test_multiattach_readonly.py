@@ -15,7 +15,7 @@ from tempest.lib import exceptions as lib_exc
 from mattach_tempest.common import known_defects
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api.compute import shared_volume
+from mattach_tempest.tests.api import shared_volume
 
 # cinder volume/api.py update_readonly_flag(), InvalidVolume (400).
 IN_USE_FLAG_REFUSED = ('status must be available to update readonly flag, '

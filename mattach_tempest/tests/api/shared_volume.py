@@ -1,7 +1,9 @@
-"""Steps the compute multiattach tests share: servers sharing one volume.
+"""Steps the API tests share: servers sharing one multiattach volume.
 
-A mixin for subclasses of base.MultiattachBaseTest, used only by the
-modules of this package.
+A mixin for subclasses of base.MultiattachBaseTest, used by the compute
+(tests/api/compute) and the volume (tests/api/volume) API tests alike:
+build servers sharing a volume, and assert what cinder and nova then hold
+or refuse.
 """
 
 from tempest import config
