@@ -25,12 +25,14 @@ from tempest import test
 
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
+from mattach_tempest.tests import nova_attach
 
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
 
 
-class MultiattachBaseTest(api_version_utils.BaseMicroversionTest,
+class MultiattachBaseTest(nova_attach.NovaAttachMixin,
+                          api_version_utils.BaseMicroversionTest,
                           test.BaseTestCase):
     """Primary credentials, compute >= 2.60, the operator's multiattach type.
 
@@ -308,19 +310,18 @@ class MultiattachBaseTest(api_version_utils.BaseMicroversionTest,
 
     # -- attachments -------------------------------------------------------
 
+    @property
+    def nova_microversion(self):
+        return self.request_microversion
+
     def attach_volume(self, server, volume, microversion=None):
         """Attach through nova and wait until cinder lists the attachment.
 
-        The detach is registered as a cleanup before the request is sent.
-        Returns cinder's record of this server's attachment (attachment_id,
-        server_id, device ...).
+        The detach is registered as a cleanup before the request is sent
+        (nova_attach.NovaAttachMixin). Returns cinder's record of this
+        server's attachment (attachment_id, server_id, device ...).
         """
-        self.addCleanup(self._detach_for_cleanup, server['id'], volume['id'])
-        self.volume_attachments_client.attach_volume(
-            server['id'], volume['id'],
-            microversion=microversion or self.request_microversion)
-        return waiters.wait_for_attachment(
-            self.volumes_client, volume['id'], server['id'])
+        return self.attach_and_wait(server, volume, microversion)[1]
 
     def attach_volume_to_servers(self, volume, servers):
         """Attach one volume to servers one at a time.
@@ -331,30 +332,6 @@ class MultiattachBaseTest(api_version_utils.BaseMicroversionTest,
         """
         return {server['id']: self.attach_volume(server, volume)
                 for server in servers}
-
-    def detach_volume(self, server, volume):
-        """Detach through nova and wait until the attachment is gone."""
-        self.volume_attachments_client.detach_volume(
-            server['id'], volume['id'],
-            microversion=self.request_microversion)
-        waiters.wait_for_attachment_removed(
-            self.volumes_client, volume['id'], server['id'])
-
-    def _detach_for_cleanup(self, server_id, volume_id):
-        try:
-            volume = self.volumes_client.show_volume(volume_id)['volume']
-        except lib_exc.NotFound:
-            return
-        if not any(a['server_id'] == server_id
-                   for a in volume['attachments']):
-            return
-        try:
-            self.volume_attachments_client.detach_volume(
-                server_id, volume_id, microversion=self.request_microversion)
-        except lib_exc.NotFound:
-            return
-        waiters.wait_for_attachment_removed(
-            self.volumes_client, volume_id, server_id)
 
     def volume_attachments(self, volume_id):
         """{server_id: attachment_id} as cinder's volume view lists them."""

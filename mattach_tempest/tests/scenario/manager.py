@@ -27,6 +27,7 @@ from tempest.scenario import manager
 from mattach_tempest.common import guest as guest_mod
 from mattach_tempest.common import procedures
 from mattach_tempest.common import waiters
+from mattach_tempest.tests import nova_attach
 
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
@@ -34,7 +35,8 @@ LOG = logging.getLogger(__name__)
 GIB = 1024 ** 3
 
 
-class MultiattachScenarioTest(manager.ScenarioTest):
+class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
+                              manager.ScenarioTest):
     """Primary credentials, compute >= 2.60, guests reached over SSH."""
 
     credentials = ['primary']
@@ -144,46 +146,21 @@ class MultiattachScenarioTest(manager.ScenarioTest):
 
     # -- attachments -------------------------------------------------------
 
+    @property
+    def nova_microversion(self):
+        return self.compute_request_microversion
+
     def attach(self, server, volume):
         """Attach through nova; wait until cinder lists the attachment.
 
-        The detach is registered as a cleanup before the request. Returns
-        the device name nova or cinder reported: a hint for finding the
-        disk in the guest, never trusted alone.
+        The detach is registered as a cleanup before the request
+        (nova_attach.NovaAttachMixin). Returns the device name nova or
+        cinder reported: a hint for finding the disk in the guest, never
+        trusted alone.
         """
-        self.addCleanup(self._detach_for_cleanup, server['id'], volume['id'])
-        body = self.volume_attachments_client.attach_volume(
-            server['id'], volume['id'],
-            microversion=self.compute_request_microversion)
-        attachment = waiters.wait_for_attachment(
-            self.volumes_client, volume['id'], server['id'])
+        body, attachment = self.attach_and_wait(server, volume)
         return (body.get('volumeAttachment', {}).get('device') or
                 attachment.get('device'))
-
-    def detach(self, server, volume):
-        """Detach through nova; wait until cinder drops the attachment."""
-        self.volume_attachments_client.detach_volume(
-            server['id'], volume['id'],
-            microversion=self.compute_request_microversion)
-        waiters.wait_for_attachment_removed(
-            self.volumes_client, volume['id'], server['id'])
-
-    def _detach_for_cleanup(self, server_id, volume_id):
-        try:
-            volume = self.volumes_client.show_volume(volume_id)['volume']
-        except lib_exc.NotFound:
-            return
-        if not any(a['server_id'] == server_id
-                   for a in volume['attachments']):
-            return
-        try:
-            self.volume_attachments_client.detach_volume(
-                server_id, volume_id,
-                microversion=self.compute_request_microversion)
-        except lib_exc.NotFound:
-            return
-        waiters.wait_for_attachment_removed(
-            self.volumes_client, volume_id, server_id)
 
     def attach_and_discover(self, server, guest, volume):
         """Attach and find the volume in the guest: a procedures.Member."""
@@ -198,8 +175,8 @@ class MultiattachScenarioTest(manager.ScenarioTest):
 
     def detach_and_forget(self, server, member, volume):
         """Detach; wait until the guest no longer lists the disk."""
-        procedures.detach_and_forget(member,
-                                     lambda: self.detach(server, volume))
+        procedures.detach_and_forget(
+            member, lambda: self.detach_volume(server, volume))
 
     def member_booted_with(self, server, guest, volume):
         """The Member of a server booted with the volume in its bdm.

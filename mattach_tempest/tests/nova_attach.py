@@ -1,0 +1,72 @@
+"""Attaching and detaching a volume through nova, waited on cinder.
+
+One mixin for the API tests (tests/api/base.py) and the scenario tests
+(tests/scenario/manager.py), so that both attach, detach and clean up the
+same way:
+
+* the detach is registered as a cleanup before the attach request is sent;
+* every attach is waited on cinder's attachment record for that server,
+  every detach until that record is gone (never on the volume status,
+  which says little for a multiattach volume);
+* the cleanup detaches only what cinder still lists, and a volume or
+  attachment already gone is fine.
+
+The class using it provides ``volumes_client``, ``volume_attachments_client``
+(mattach_tempest.services.compute: each call sends its own microversion)
+and ``nova_microversion``: the compute microversion its attach and detach
+requests carry.
+"""
+
+from tempest.lib import exceptions as lib_exc
+
+from mattach_tempest.common import waiters
+
+
+class NovaAttachMixin(object):
+    """attach_and_wait, detach_volume and their cleanup."""
+
+    @property
+    def nova_microversion(self):
+        """The compute microversion of attach and detach requests."""
+        raise NotImplementedError
+
+    def attach_and_wait(self, server, volume, microversion=None):
+        """Attach through nova and wait until cinder lists the attachment.
+
+        :param microversion: of the attach request (nova_microversion when
+            None).
+        :returns: (nova's answer: {'volumeAttachment': ...} below 2.101,
+            {} from 2.101; cinder's attachment record for the server as
+            the wait saw it: attachment_id, server_id, device ...)
+        """
+        self.addCleanup(self._detach_for_cleanup, server['id'], volume['id'])
+        body = self.volume_attachments_client.attach_volume(
+            server['id'], volume['id'],
+            microversion=microversion or self.nova_microversion)
+        attachment = waiters.wait_for_attachment(
+            self.volumes_client, volume['id'], server['id'])
+        return body, attachment
+
+    def detach_volume(self, server, volume):
+        """Detach through nova and wait until the attachment is gone."""
+        self.volume_attachments_client.detach_volume(
+            server['id'], volume['id'], microversion=self.nova_microversion)
+        waiters.wait_for_attachment_removed(
+            self.volumes_client, volume['id'], server['id'])
+
+    def _detach_for_cleanup(self, server_id, volume_id):
+        """Detach the volume from the server if cinder still lists it."""
+        try:
+            volume = self.volumes_client.show_volume(volume_id)['volume']
+        except lib_exc.NotFound:
+            return
+        if not any(a['server_id'] == server_id
+                   for a in volume['attachments']):
+            return
+        try:
+            self.volume_attachments_client.detach_volume(
+                server_id, volume_id, microversion=self.nova_microversion)
+        except lib_exc.NotFound:
+            return
+        waiters.wait_for_attachment_removed(
+            self.volumes_client, volume_id, server_id)
