@@ -39,7 +39,7 @@ class StepError(Exception):
 
 
 def run_logged(name, argv, timeout=600):
-    """Run a one-shot command, output to logs/<name>.log; fail with its tail."""
+    """Run a one-shot command, output in logs/<name>.log; fail: its tail."""
     env = dict(os.environ, **services.venv_env())
     with open(procs.logfile(name), 'ab') as log:
         log.write(('==== %s\n' % ' '.join(argv)).encode())
@@ -182,15 +182,15 @@ def ensure_user(sess, name, password, project, roles):
 
 
 def catalog():
-    keystone_v3 = '/v3/%(project_id)s'
+    cinder_v3 = '/v3/%(project_id)s'
     return [  # type, name, url
         ('placement', 'placement', layout.url('placement')),
         ('image', 'glance', layout.url('glance')),
         ('network', 'neutron', layout.url('neutron')),
         ('compute', 'nova', layout.url('nova-api', '/v2.1')),
         # tempest looks for block-storage, nova for volumev3.
-        ('block-storage', 'cinder', layout.url('cinder-api', keystone_v3)),
-        ('volumev3', 'cinderv3', layout.url('cinder-api', keystone_v3)),
+        ('block-storage', 'cinder', layout.url('cinder-api', cinder_v3)),
+        ('volumev3', 'cinderv3', layout.url('cinder-api', cinder_v3)),
     ]
 
 
@@ -230,8 +230,10 @@ def accounts():
 
 # ------------------------------------------------- after the services are up
 def _reported_since(state, started):
-    """An agent's row is 'up' and was updated after its process started
-    (else the row may be the report of a process that no longer runs)."""
+    """An agent's row is 'up' and newer than its process.
+
+    An older row may be the report of a process that no longer runs.
+    """
     if state['state'] != 'up' or not state.get('updated_at'):
         return False
     updated = datetime.datetime.fromisoformat(

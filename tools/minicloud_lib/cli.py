@@ -81,8 +81,11 @@ UP_STAMP = os.path.join(layout.RUN, 'up-complete')
 
 
 def _cloud_answers():
-    """True if the last `up` completed, and since then every daemon is
-    still ours and alive and every API answers."""
+    """True if the cloud is up as the last `up` left it.
+
+    That `up` completed, every daemon is still ours and alive, and every
+    API answers.
+    """
     if not os.path.exists(UP_STAMP):
         return False
     for svc in services.all_services():
@@ -277,9 +280,12 @@ def run(args):
 
 
 def _tempest_run(args):
-    """tempest run in the workspace. Its subunit stream goes to a file and
-    through subunit-trace (the human-readable report, also on stdout): this
-    run's own results, even when other tempest runs share the workspace."""
+    """tempest run in the workspace; its results kept in results/.
+
+    The subunit stream goes to a file and through subunit-trace (the
+    human-readable report, also on stdout): this run's own results, even
+    when other tempest runs share the workspace.
+    """
     stamp = time.strftime('%Y%m%d-%H%M%S')
     report = os.path.join(layout.RESULTS, 'tempest-%s.txt' % stamp)
     subunit = os.path.join(layout.RESULTS, 'tempest-%s.subunit' % stamp)
@@ -383,11 +389,15 @@ def main(argv=None):
     t = sub.add_parser('tempest', help='run tempest in the workspace, e.g. '
                        'tools/minicloud tempest run --regex ...')
     t.add_argument('args', nargs=argparse.REMAINDER)
+    sub.add_parser('pin', help='write the venv\'s exact versions to '
+                   'tools/minicloud-constraints.txt')
     sub.add_parser('canary-regex', help='print the regex of tempest\'s own '
                    'multiattach tests')
     args = p.parse_args(argv)
     handlers = {'up': up, 'down': down, 'status': status, 'run': run,
                 'tempest': tempest, 'clean': clean,
+                'pin': lambda a: log('pinned %d packages in %s' % (
+                    install.pin(), layout.CONSTRAINTS)) or 0,
                 'canary-regex': lambda a: print(CANARY_REGEX) or 0}
     try:
         return handlers[args.cmd](args)

@@ -72,12 +72,11 @@ def authtoken(user):
     return opts
 
 
-def common(name, state=True):
-    opts = {'use_stderr': True, 'debug': False, 'host': 'minicloud',
-            'transport_url': TRANSPORT_URL}
-    if state:
-        opts['state_path'] = os.path.join(layout.DATA, name)
-    return opts
+def common(name):
+    """[DEFAULT] of the services that talk over the message bus."""
+    return {'use_stderr': True, 'debug': False, 'host': 'minicloud',
+            'transport_url': TRANSPORT_URL,
+            'state_path': os.path.join(layout.DATA, name)}
 
 
 def data_dir(*p):
@@ -145,7 +144,8 @@ def rabbitmq():
     os.makedirs(_path('rabbitmq'), exist_ok=True)
     with open(_path('rabbitmq', 'rabbitmq.conf'), 'w') as f:
         f.write('\n'.join([
-            'listeners.tcp.1 = %s:%d' % (layout.HOST, layout.PORTS['rabbitmq']),
+            'listeners.tcp.1 = %s:%d' % (layout.HOST,
+                                         layout.PORTS['rabbitmq']),
             'default_user = %s' % layout.RABBIT_USER,
             'default_pass = %s' % layout.RABBIT_PASSWORD,
             'loopback_users = none',

@@ -101,9 +101,22 @@ def ensure_installed():
     return spent if did else 0.0
 
 
-def freeze():
-    """The exact versions in the venv, for tools/minicloud-constraints.txt."""
+CONSTRAINTS_HEADER = """\
+# Exact versions of tools/minicloud's venv that brought the cloud up and ran
+# tempest's multiattach tests (pip freeze). Use: pip install -c <this file>.
+"""
+
+
+def pin():
+    """Write the venv's exact versions to tools/minicloud-constraints.txt.
+
+    For after a deliberate upgrade that was verified (up, canary, suite).
+    """
     out = subprocess.run([os.path.join(layout.VBIN, 'python'), '-m', 'pip',
                           'freeze', '--exclude-editable'],
                          check=True, capture_output=True, text=True).stdout
-    return [l for l in out.splitlines() if l and not l.startswith('-e ')]
+    lines = [line for line in out.splitlines()
+             if line and not line.startswith('-e ')]
+    with open(layout.CONSTRAINTS, 'w') as f:
+        f.write(CONSTRAINTS_HEADER + '\n'.join(lines) + '\n')
+    return len(lines)

@@ -14,10 +14,10 @@ VBIN = os.path.join(VENV, 'bin')
 ETC = os.path.join(STATE, 'etc')
 LOGS = os.path.join(STATE, 'logs')
 RUN = os.path.join(STATE, 'run')          # sockets, daemons' own pid files
-PIDS = os.path.join(RUN, 'pids')          # minicloud's pid files, one per daemon
-DATA = os.path.join(STATE, 'data')        # mariadb, rabbitmq, glance images, nova/cinder state
-TEMPEST = os.path.join(STATE, 'tempest')  # tempest workspace (also its HOME/TMPDIR)
-RESULTS = os.path.join(STATE, 'results')  # subunit streams and reports of `run`
+PIDS = os.path.join(RUN, 'pids')          # minicloud's pid files
+DATA = os.path.join(STATE, 'data')        # databases, images, service state
+TEMPEST = os.path.join(STATE, 'tempest')  # the tempest workspace
+RESULTS = os.path.join(STATE, 'results')  # subunit streams, reports of `run`
 CONSTRAINTS = os.path.join(TOOLS, 'minicloud-constraints.txt')
 
 HOST = '127.0.0.1'

@@ -137,9 +137,12 @@ def running():
 
 
 def members(name):
-    """Live PIDs of daemon `name`: its process group (start() made the
-    leader a session leader, so pgid == pid), limited to processes started
-    no earlier than the leader, so a recycled PID is never ours."""
+    """Live PIDs of daemon `name`.
+
+    Its process group (start() made the leader a session leader, so
+    pgid == pid), limited to processes started no earlier than the leader,
+    so a recycled PID is never ours.
+    """
     rec = _read_pidfile(name)
     if rec is None:
         return []
@@ -163,8 +166,11 @@ def _kill(pids, sig):
 
 
 def stop_all(names, timeout=20):
-    """SIGTERM every named daemon at once, SIGKILL what is left after
-    `timeout` s, remove the pid files. Returns the names that were alive."""
+    """Stop the named daemons; return the names that were alive.
+
+    SIGTERM every one at once, SIGKILL what is left after `timeout` s,
+    remove the pid files.
+    """
     live = {n: members(n) for n in names}
     live = {n: p for n, p in live.items() if p}
     for name, pids in live.items():
