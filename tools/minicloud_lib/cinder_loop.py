@@ -193,4 +193,3 @@ class LoopVolumeDriver(driver.VolumeDriver):
         volume_utils.upload_volume(context, image_service, image_meta,
                                    self._vpath(volume), volume,
                                    run_as_root=False)
-

@@ -14,8 +14,10 @@ import time
 from . import api
 from . import bootstrap
 from . import configs
+from . import guest_cloud
 from . import install
 from . import layout
+from . import libvirt_host
 from . import procs
 from . import services
 from . import tempest_ws
@@ -80,7 +82,7 @@ def _check_ports(svcs):
 UP_STAMP = os.path.join(layout.RUN, 'up-complete')
 
 
-def _cloud_answers():
+def _cloud_answers(virt=None):
     """True if the cloud is up as the last `up` left it.
 
     That `up` completed, every daemon is still ours and alive, and every
@@ -88,6 +90,10 @@ def _cloud_answers():
     """
     if not os.path.exists(UP_STAMP):
         return False
+    if virt and virt != services.current_virt():
+        raise procs.StartError(
+            'the cloud is up with --virt %s: `tools/minicloud down` first'
+            % services.current_virt())
     for svc in services.all_services():
         if procs.read_pid(svc.name) is None:
             return False
@@ -96,15 +102,36 @@ def _cloud_answers():
     return True
 
 
+def _switch_virt(virt):
+    """A cloud's state belongs to one --virt: reset it on a switch."""
+    if virt == services.current_virt() and (
+            os.path.exists(services.VIRT_FILE) or virt == 'fake'):
+        return
+    if procs.running():
+        raise procs.StartError(
+            'daemons of a --virt %s cloud are running: `tools/minicloud '
+            'down` first' % services.current_virt())
+    if os.path.isdir(layout.DATA):
+        log('switching --virt %s -> %s: resetting the cloud state in %s'
+            % (services.current_virt(), virt, layout.DATA))
+        shutil.rmtree(layout.DATA)
+    for stale in (configs.ETC,):
+        shutil.rmtree(stale, ignore_errors=True)
+    layout.ensure_dirs()
+    with open(services.VIRT_FILE, 'w') as f:
+        f.write(virt + '\n')
+
+
 def up(args):
-    t_install = install.ensure_installed()
-    if _cloud_answers():
+    t_install = install.ensure_installed(args.virt)
+    if _cloud_answers(args.virt):
         log('cloud already up (tools/minicloud status for details)')
         return 0
     t0 = time.monotonic()
     layout.ensure_dirs()
     if os.path.exists(UP_STAMP):
         os.unlink(UP_STAMP)
+    _switch_virt(args.virt)
     configs.render_all(args.virt)
     epmd, mariadb, rabbit = services.infra()
     keystone = services.keystone()
@@ -135,6 +162,14 @@ def up(args):
              [lambda n=n: bootstrap.schema(n, commands[n])
               for n in commands if n != 'keystone'])
 
+    if args.virt == 'libvirt':
+        # nova-compute started without libvirtd hangs instead of exiting.
+        libvirt_host.prepare()
+        for svc in services.host_services():
+            if procs.read_pid(svc.name) is None:
+                procs.start(svc.name, svc.argv, svc.env)
+        procs.wait_for('libvirtd', libvirt_host.answers, START_TIMEOUT,
+                       'answer virsh version')
     missing = [s for s in others if procs.read_pid(s.name) is None]
     if missing:
         log('starting %s' % ', '.join(s.name for s in missing))
@@ -149,9 +184,13 @@ def up(args):
     log('flavors, volume type, images, tempest workspace')
     bootstrap.ensure_flavors(sess)
     bootstrap.ensure_volume_type(sess)
-    images = bootstrap.ensure_images(sess)
+    if args.virt == 'libvirt':
+        guest_cloud.ensure_network(sess)
+        images = guest_cloud.ensure_images(sess)
+    else:
+        images = bootstrap.ensure_images(sess)
     bootstrap.discover_compute(sess, START_TIMEOUT)
-    tempest_ws.write(images)
+    tempest_ws.write(images, args.virt)
     open(UP_STAMP, 'w').close()
     t_up = time.monotonic() - t0
     rss, pss = cloud_memory()
@@ -185,8 +224,13 @@ def down(args=None):
     if os.path.exists(UP_STAMP):
         os.unlink(UP_STAMP)
     names = procs.running()
+    if 'libvirtd' in names and libvirt_host.answers():
+        gone = libvirt_host.destroy_domains()
+        if gone:
+            log('destroyed and undefined %s' % ', '.join(gone))
     if not names:
         log('nothing running')
+        _host_cleanup()
         return 0
     infra = ['rabbitmq', 'mariadb', 'epmd']
     waves = [[n for n in names if n not in infra],
@@ -197,7 +241,15 @@ def down(args=None):
         if wave:
             stopped += procs.stop_all(wave, STOP_TIMEOUT)
     log('stopped %s' % (', '.join(stopped) or 'nothing (all had exited)'))
+    _host_cleanup()
     return 0
+
+
+def _host_cleanup():
+    """libvirt mode's leftovers: qemu, taps, bridge, loop devices."""
+    done = libvirt_host.cleanup()
+    if done:
+        log('removed %s' % ', '.join(done))
 
 
 # ---------------------------------------------------------------- status
@@ -234,6 +286,11 @@ def status(args=None):
                 state = agent_states[api_name].get(binary, 'not listed')
                 ok = state == 'up'
                 detail = '%s service list: %s' % (api_name, state)
+        elif svc.name == 'libvirtd':
+            ok = libvirt_host.answers()
+            detail = libvirt_host.URI
+        elif svc.port is None:
+            ok, detail = True, 'running'
         else:
             ok = procs.port_open(svc.port)
             detail = 'port %d' % svc.port
@@ -372,8 +429,11 @@ def main(argv=None):
     for name, helptext in (('up', 'install if needed and start the cloud'),
                            ('run', 'up, run the plugin suite, down')):
         sp = sub.add_parser(name, help=helptext)
-        sp.add_argument('--virt', choices=['fake'], default='fake',
-                        help='nova virt driver / cinder backend (only fake)')
+        sp.add_argument('--virt', choices=['fake', 'libvirt'],
+                        default='fake',
+                        help='fake: nova fake driver + fake cinder backend '
+                        '(API only, fast); libvirt: qemu TCG guests on a '
+                        'bridge, loop-device volumes (SSH, data path)')
     run_p = sub.choices['run']
     run_p.add_argument('--keep', action='store_true',
                        help='leave the cloud running afterwards')

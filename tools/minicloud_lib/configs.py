@@ -11,6 +11,7 @@ import os
 import shutil
 
 from . import layout
+from . import libvirt_host
 
 ETC = layout.ETC
 
@@ -216,9 +217,13 @@ def nova(virt='fake'):
         'instances_path': data_dir('nova', 'instances'),
         # One compute host: resize must be allowed onto the same host.
         'allow_resize_to_same_host': True,
-        'compute_driver': {'fake': 'minicloud_fake.FixedNodeFakeDriver'}[virt],
+        'compute_driver': {'fake': 'minicloud_fake.FixedNodeFakeDriver',
+                           'libvirt': 'libvirt.LibvirtDriver'}[virt],
     })
-    write_ini(os.path.join(d, 'nova.conf'), {
+    extra = libvirt_nova(d) if virt == 'libvirt' else {}
+    if virt == 'libvirt':
+        default.update(extra.pop('DEFAULT'))
+    write_ini(os.path.join(d, 'nova.conf'), dict({
         'DEFAULT': default,
         'api_database': {'connection': db_url('nova_api')},
         'database': {'connection': db_url('nova')},
@@ -239,8 +244,32 @@ def nova(virt='fake'):
         'oslo_messaging_notifications': {'driver': 'noop'},
         'vnc': {'enabled': False},
         'wsgi': {'api_paste_config': os.path.join(d, 'api-paste.ini')},
-    })
+    }, **extra))
     shutil.copy(os.path.join(layout.VENV, 'etc', 'nova', 'api-paste.ini'), d)
+
+
+def libvirt_nova(d):
+    """nova.conf of libvirt mode: qemu TCG guests, config drive, tap VIFs."""
+    privsep = {'helper_command': '%s --config-dir %s' % (
+        os.path.join(layout.VBIN, 'privsep-helper'), d)}
+    return {
+        'DEFAULT': {
+            # The guest has no metadata client: keys and address come from
+            # the config drive (network_data.json, static IPv4).
+            'force_config_drive': True,
+            'mkisofs_cmd': 'genisoimage',
+            # ml2_tap binds ports ACTIVE: nothing to wait for; if a port
+            # ever is DOWN, fail fast instead of after 300 s.
+            'vif_plugging_is_fatal': False,
+            'vif_plugging_timeout': 10,
+            'shutdown_timeout': 30,
+        },
+        'libvirt': {'virt_type': 'qemu', 'cpu_mode': 'none',
+                    'connection_uri': libvirt_host.URI},
+        # As root, without sudo.
+        'nova_sys_admin': privsep,
+        'privsep_osbrick': privsep,
+    }
 
 
 def cinder(virt='fake'):
@@ -250,20 +279,26 @@ def cinder(virt='fake'):
     default.update({
         'my_ip': layout.HOST,
         'auth_strategy': 'keystone',
-        'enabled_backends': 'fake',
+        'enabled_backends': virt,
         'api_paste_config': os.path.join(d, 'api-paste.ini'),
         'osapi_volume_listen': layout.HOST,
     })
     backend = {'fake': {
         'volume_driver': 'minicloud_lib.cinder_fake.MultiattachFakeDriver',
-        'volume_backend_name': 'fake'}}[virt]
+        'volume_backend_name': 'fake'},
+        'libvirt': {
+        # A sparse file + loop device per volume, connection type 'local'.
+        'volume_driver': 'minicloud_lib.cinder_loop.LoopVolumeDriver',
+        'volume_backend_name': 'loop',
+        'loop_volume_dir': libvirt_host.VOLUMES,
+        'image_volume_cache_enabled': False}}[virt]
     write_ini(conf, {
         'DEFAULT': default,
         'database': {'connection': db_url('cinder')},
         'keystone_authtoken': authtoken('cinder'),
         # cinder -> nova (volume extended / attach events)
         'nova': dict(service_auth('cinder'), interface='public'),
-        'fake': backend,
+        virt: backend,
         'oslo_concurrency': {'lock_path': data_dir('cinder', 'locks')},
         'oslo_messaging_notifications': {'driver': 'noop'},
         'coordination': {'backend_url': 'file://' + data_dir('cinder',
@@ -276,7 +311,7 @@ def cinder(virt='fake'):
     return conf
 
 
-def neutron():
+def neutron(virt='fake'):
     d = _path('neutron')
     default = common('neutron')
     default.update({
@@ -295,11 +330,15 @@ def neutron():
         'oslo_concurrency': {'lock_path': data_dir('neutron', 'locks')},
         'oslo_messaging_notifications': {'driver': 'noop'},
     })
-    # ML2 without mechanism drivers or agents: enough for servers created
-    # with networks 'none' (nova still asks neutron for ports and groups).
+    # fake: ML2 without mechanism drivers or agents: enough for servers
+    # created with networks 'none' (nova still asks neutron for ports and
+    # groups). libvirt: ml2_tap binds the ports of a flat provider network.
     write_ini(os.path.join(d, 'plugins', 'ml2', 'ml2_conf.ini'), {
         'ml2': {'type_drivers': 'flat,local', 'tenant_network_types': 'local',
-                'mechanism_drivers': '', 'extension_drivers': 'port_security'},
+                'mechanism_drivers':
+                    'minicloud_tap' if virt == 'libvirt' else '',
+                'extension_drivers': 'port_security'},
+        'ml2_type_flat': {'flat_networks': libvirt_host.PHYSNET},
         'securitygroup': {'firewall_driver': 'noop'},
     })
     shutil.copy(os.path.join(layout.VENV, 'etc', 'neutron', 'api-paste.ini'),
@@ -316,4 +355,6 @@ def render_all(virt='fake'):
     glance()
     nova(virt)
     cinder(virt)
-    neutron()
+    neutron(virt)
+    if virt == 'libvirt':
+        libvirt_host.render()

@@ -89,12 +89,52 @@ def install_venv():
     return True
 
 
-def ensure_installed():
+# libvirt mode (up --virt libvirt). Not libvirt-daemon-system: it pulls
+# systemd in; libvirtd is started by minicloud (libvirt_host).
+LIBVIRT_APT = {'libvirt-daemon': '/usr/sbin/libvirtd',
+               'libvirt-daemon-driver-qemu': '/usr/lib/x86_64-linux-gnu/'
+               'libvirt/connection-driver/libvirt_driver_qemu.so',
+               'libvirt-clients': '/usr/bin/virsh',
+               'libvirt-dev': '/usr/include/libvirt/libvirt.h',
+               'genisoimage': '/usr/bin/genisoimage',
+               'qemu-system-x86': '/usr/bin/qemu-system-x86_64',
+               'qemu-utils': '/usr/bin/qemu-img',
+               # libvirt-python is an sdist: built against libvirt-dev.
+               'gcc': '/usr/bin/gcc', 'pkg-config': '/usr/bin/pkg-config'}
+
+
+def install_libvirt():
+    """Debian's libvirt + qemu, libvirt-python into the venv (pinned)."""
+    did = False
+    if any(not os.path.exists(p) for p in LIBVIRT_APT.values()):
+        APT_PACKAGES.extend(p for p in LIBVIRT_APT if p not in APT_PACKAGES)
+        APT_PROBES.update(LIBVIRT_APT)
+        did = install_apt()
+    py = os.path.join(layout.VBIN, 'python')
+    if subprocess.run([py, '-c', 'import libvirt'],
+                      capture_output=True).returncode:
+        log('pip install libvirt-python')
+        with open(PIP_LOG, 'a') as out:
+            rc = subprocess.run(
+                [py, '-m', 'pip', 'install', '-q',
+                 '--disable-pip-version-check', '-c', layout.CONSTRAINTS,
+                 'libvirt-python'], stdout=out,
+                stderr=subprocess.STDOUT).returncode
+        if rc:
+            raise SystemExit('minicloud: pip install libvirt-python failed, '
+                             'see %s' % PIP_LOG)
+        did = True
+    return did
+
+
+def ensure_installed(virt='fake'):
     """Install whatever is missing; return seconds spent (0 if nothing)."""
     t0 = time.monotonic()
     layout.ensure_dirs()
     did = install_apt()
     did = install_venv() or did
+    if virt == 'libvirt':
+        did = install_libvirt() or did
     spent = time.monotonic() - t0
     if did:
         log('install time: %.0f s' % spent)

@@ -2,13 +2,25 @@
 
 APIs run under gunicorn (one gthread worker each, 127.0.0.1 only) through
 minicloud_lib.wsgi; agents run from the venv's console scripts (nova-compute
-through minicloud_lib.nova_compute). A later libvirt mode adds daemons
-(libvirtd, a network agent) here and backend sections in configs.
+through minicloud_lib.nova_compute). libvirt mode (`up --virt libvirt`)
+adds libvirtd and minicloud_lib.tap_agent before nova-compute.
 """
 import os
 
 from . import configs
 from . import layout
+from . import libvirt_host
+
+VIRT_FILE = os.path.join(layout.DATA, 'virt')
+
+
+def current_virt():
+    """The --virt of the cloud's state (written by up), 'fake' if none."""
+    try:
+        with open(VIRT_FILE) as f:
+            return f.read().strip() or 'fake'
+    except OSError:
+        return 'fake'
 
 
 class Service:
@@ -71,8 +83,9 @@ def keystone():
         'OS_KEYSTONE_CONFIG_FILES': _etc('keystone', 'keystone.conf')})
 
 
-def openstack(virt='fake'):
+def openstack(virt=None):
     """Every service but keystone, in start order."""
+    virt = virt or current_virt()
     v = venv_env()
     nova_cfg = ['--config-dir', _etc('nova')]
     cinder_cfg = ['--config-file', _etc('cinder', 'cinder.conf')]
@@ -82,13 +95,18 @@ def openstack(virt='fake'):
                   {'OS_PLACEMENT_CONFIG_DIR': _etc('placement')}),
         _gunicorn('glance', 'glance',
                   {'OS_GLANCE_CONFIG_DIR': _etc('glance')}),
-        _gunicorn('neutron', 'neutron',
-                  {'OS_NEUTRON_CONFIG_DIR': _etc('neutron')}),
+        _gunicorn('neutron', 'neutron', {
+            'OS_NEUTRON_CONFIG_DIR': _etc('neutron'),
+            # ml2_tap's entry point (a dist-info directory, no install).
+            'PYTHONPATH': os.pathsep.join([
+                layout.TOOLS, os.path.join(layout.TOOLS, 'minicloud_lib',
+                                           'neutron_ext')])}),
         _gunicorn('nova-api', 'nova', {'OS_NOVA_CONFIG_DIR': _etc('nova')}),
         Service('nova-conductor', [b + '/nova-conductor'] + nova_cfg, v,
                 agent=('nova-api', 'nova-conductor')),
         Service('nova-scheduler', [b + '/nova-scheduler'] + nova_cfg, v,
                 agent=('nova-api', 'nova-scheduler')),
+    ] + (host_services() if virt == 'libvirt' else []) + [
         Service('nova-compute', [b + '/python', '-m',
                                  'minicloud_lib.nova_compute'] + nova_cfg, v,
                 agent=('nova-api', 'nova-compute')),
@@ -101,5 +119,14 @@ def openstack(virt='fake'):
     ]
 
 
-def all_services(virt='fake'):
+def host_services():
+    """libvirt mode: libvirtd and the tap agent (system python)."""
+    return [
+        Service('libvirtd', libvirt_host.argv()),
+        Service('tap-agent', ['python3', '-m', 'minicloud_lib.tap_agent'],
+                {'PYTHONPATH': layout.TOOLS}),
+    ]
+
+
+def all_services(virt=None):
     return infra() + [keystone()] + openstack(virt)

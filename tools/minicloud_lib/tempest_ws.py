@@ -15,6 +15,7 @@ import subprocess
 from . import bootstrap
 from . import configs
 from . import layout
+from . import libvirt_host
 from . import services
 
 ETC = os.path.join(layout.TEMPEST, 'etc')
@@ -152,9 +153,46 @@ def options(image_ids):
     }
 
 
-def write(image_ids):
+def libvirt_options(opts):
+    """libvirt mode: real qemu TCG guests reached over SSH on a flat network.
+
+    Only what was seen to work with libvirt here is enabled.
+    """
+    net = libvirt_host.NETWORK
+    opts['auth']['create_isolated_networks'] = False   # the shared network
+    opts['compute'].update({'fixed_network_name': net,
+                            'build_timeout': 300})
+    opts['compute-feature-enabled'].update({
+        'swap_volume': False,       # libvirt + 'local' volumes: untested
+        'extend_attached_volume': False,  # nova's 'local' volume driver
+                                          # cannot extend (NotImplemented)
+        'console_output': True,     # the serial console log file
+        'pause': True, 'suspend': False, 'rescue': False,
+        'config_drive': True,       # force_config_drive
+        'interface_attach': False,
+        'snapshot': True, 'resize': True, 'shelve': True,
+    })
+    opts['volume'].update({'storage_protocol': 'local',
+                           'backend_names': 'loop', 'build_timeout': 300})
+    opts['volume-feature-enabled'].update({
+        'extend_attached_volume': False})
+    opts['validation'] = {
+        'run_validation': True, 'connect_method': 'fixed',
+        'auth_method': 'keypair', 'image_ssh_user': 'cirros',
+        'image_ssh_password': 'gocubsgo', 'image_alt_ssh_user': 'cirros',
+        'network_for_ssh': net, 'ip_version_for_ssh': 4,
+        'ssh_timeout': 180, 'connect_timeout': 30, 'ping_timeout': 120,
+        'security_group': False, 'security_group_rules': False}
+    opts['network'] = dict(opts['network'], public_network_id='',
+                           floating_network_name='')
+    return opts
+
+
+def write(image_ids, virt='fake'):
     _init()
     opts = options(image_ids)
+    if virt == 'libvirt':
+        opts = libvirt_options(opts)
     configs.write_ini(CONF, opts)
     with open(ACCOUNTS_YAML, 'w') as f:
         for acct in bootstrap.accounts():

@@ -1,0 +1,90 @@
+"""Operator resources of libvirt mode: the guests' network and the guest image.
+
+- Network: a shared flat provider network (physnet libvirt_host.PHYSNET)
+  with a subnet in TEST-NET-1, DHCP off (nova writes the fixed IP into the
+  config drive's network_data.json), gateway = the host bridge's address,
+  so the host reaches every guest's fixed IP (tempest connect_method=fixed).
+- Image: tools/guest-image/build (CirrOS-like, from Debian packages, cached)
+  uploaded as kernel (aki) + ramdisk (ari) + a blank 1 MiB root disk (ami)
+  naming them, console on ttyS0. Images are re-uploaded when the build's
+  key (hash of its inputs) changes.
+"""
+import os
+import subprocess
+import time
+
+from . import bootstrap
+from . import layout
+from . import libvirt_host
+
+GUEST_BUILD = os.path.join(layout.TOOLS, 'guest-image', 'build')
+
+
+def ensure_network(sess):
+    nets = sess.get('neutron', '/v2.0/networks?name=' +
+                    libvirt_host.NETWORK)['networks']
+    if nets:
+        net = nets[0]
+    else:
+        net = sess.post('neutron', '/v2.0/networks', {'network': {
+            'name': libvirt_host.NETWORK, 'shared': True,
+            'provider:network_type': 'flat',
+            'provider:physical_network': libvirt_host.PHYSNET}})['network']
+    if not net.get('subnets'):
+        sess.post('neutron', '/v2.0/subnets', {'subnet': {
+            'name': libvirt_host.NETWORK + '-v4',
+            'network_id': net['id'], 'ip_version': 4,
+            'cidr': libvirt_host.CIDR, 'gateway_ip': libvirt_host.GATEWAY,
+            'enable_dhcp': False,
+            'allocation_pools': [{'start': libvirt_host.POOL[0],
+                                  'end': libvirt_host.POOL[1]}]}})
+    return net
+
+
+def build_guest():
+    """Run tools/guest-image/build; its KEY=value outputs as a dict."""
+    log = open(os.path.join(layout.LOGS, 'guest-image-build.log'), 'ab')
+    out = subprocess.run([GUEST_BUILD], check=True, stdout=subprocess.PIPE,
+                         stderr=log, text=True).stdout
+    return dict(line.split('=', 1) for line in out.splitlines()
+                if '=' in line)
+
+
+def _wait_active(sess, image_id, timeout=60):
+    deadline = time.monotonic() + timeout
+    while sess.get('glance', '/v2/images/' + image_id)['status'] != 'active':
+        if time.monotonic() > deadline:
+            raise bootstrap.StepError('image %s not active in %d s'
+                                      % (image_id, timeout))
+        time.sleep(0.5)
+
+
+def _ensure_image(sess, name, fmt, path, key, **props):
+    found = sess.get('glance', '/v2/images?name=' + name)['images']
+    for image in found:
+        if image['status'] == 'active' and \
+                image.get('minicloud_guest_key') == key:
+            return image['id']
+        sess.request('DELETE', 'glance', '/v2/images/' + image['id'])
+    body = {'name': name, 'disk_format': fmt, 'container_format': fmt,
+            'visibility': 'public', 'minicloud_guest_key': key}
+    body.update(props)
+    image = sess.post('glance', '/v2/images', body)
+    with open(path, 'rb') as f:
+        sess.request('PUT', 'glance', '/v2/images/%s/file' % image['id'],
+                     raw=f.read())
+    _wait_active(sess, image['id'])
+    return image['id']
+
+
+def ensure_images(sess):
+    out = build_guest()
+    key = out['GUEST_IMAGE_KEY']
+    kernel = _ensure_image(sess, 'minicloud-guest-kernel', 'aki',
+                           out['GUEST_KERNEL'], key)
+    ramdisk = _ensure_image(sess, 'minicloud-guest-ramdisk', 'ari',
+                            out['GUEST_RAMDISK'], key)
+    return [_ensure_image(sess, name, 'ami', out['GUEST_DISK'], key,
+                          kernel_id=kernel, ramdisk_id=ramdisk,
+                          os_command_line='console=ttyS0')
+            for name in bootstrap.IMAGES]

@@ -1,0 +1,220 @@
+"""The host side of libvirt mode: libvirtd, the guests' bridge, cleanup.
+
+libvirtd (Debian's, no systemd) runs in a private mount namespace where our
+own files are bind-mounted over /etc/libvirt (libvirtd.conf, qemu.conf,
+domain XML), /etc/passwd and /etc/group (plus a `libvirt-qemu` user: the
+QEMU driver resolves its default user before reading qemu.conf and dies
+without one) and over libvirt's /var/{lib,cache,log}/libvirt and /run/libvirt.
+Nothing of libvirt's state lands in the host's real directories; the empty
+mount points we had to create are recorded and removed by `down`. nova-compute
+reaches libvirtd through its socket in our run dir (SOCKET, nova.conf
+[libvirt] connection_uri).
+
+qemu is daemonized by libvirtd (not in its process group): cleanup() destroys
+and undefines every domain (they all are ours: libvirtd's domain store is
+ours), kills a qemu of ours that survived a killed libvirtd (by PID, only if
+its command line names our instances dir), deletes the taps tap_agent
+joined, the bridge, and detaches the loop devices of cinder_loop volumes.
+
+The guests' network: one Linux bridge BRIDGE with GATEWAY_CIDR (TEST-NET-1,
+RFC 5737: never routed) is the flat provider network's gateway; the host
+reaches every guest's fixed IP through it. Nothing else is bound.
+"""
+import os
+import re
+import shutil
+import subprocess
+import time
+
+from . import layout
+
+BRIDGE = 'mcbr0'
+CIDR = '192.0.2.0/24'
+GATEWAY = '192.0.2.1'
+GATEWAY_CIDR = GATEWAY + '/24'
+POOL = ('192.0.2.10', '192.0.2.250')
+PHYSNET = 'minicloud'
+NETWORK = 'minicloud-guests'
+
+LIBVIRT_ETC = os.path.join(layout.ETC, 'libvirt')
+LIBVIRT_DATA = os.path.join(layout.DATA, 'libvirt')
+LIBVIRT_RUN = os.path.join(layout.RUN, 'libvirt')
+SOCKET = os.path.join(LIBVIRT_RUN, 'libvirt-sock')
+URI = 'qemu+unix:///system?socket=' + SOCKET
+INSTANCES = os.path.join(layout.DATA, 'nova', 'instances')
+VOLUMES = os.path.join(layout.DATA, 'cinder', 'loop-volumes')
+TAPS = os.path.join(layout.RUN, 'taps')           # taps tap_agent joined
+MOUNT_POINTS = os.path.join(layout.RUN, 'libvirt-mount-points')
+# libvirt's system-mode directories, each replaced by one of ours.
+PRIVATE_DIRS = {'/etc/libvirt': LIBVIRT_ETC,
+                '/var/lib/libvirt': os.path.join(LIBVIRT_DATA, 'lib'),
+                '/var/cache/libvirt': os.path.join(LIBVIRT_DATA, 'cache'),
+                '/var/log/libvirt': os.path.join(layout.LOGS, 'libvirt'),
+                '/run/libvirt': LIBVIRT_RUN}
+VIRSH = ['virsh', '-c', URI]
+
+
+def _run(argv, check=True):
+    return subprocess.run(argv, check=check, capture_output=True, text=True)
+
+
+# ----------------------------------------------------------------- libvirtd
+def render():
+    """libvirtd.conf, qemu.conf, passwd/group with libvirt-qemu."""
+    for d in PRIVATE_DIRS.values():
+        os.makedirs(d, exist_ok=True)
+    with open(os.path.join(LIBVIRT_ETC, 'libvirtd.conf'), 'w') as f:
+        f.write('listen_tls = 0\nlisten_tcp = 0\n'
+                'unix_sock_group = "root"\nunix_sock_rw_perms = "0700"\n'
+                'auth_unix_ro = "none"\nauth_unix_rw = "none"\n'
+                'log_outputs = "3:stderr"\n')
+    with open(os.path.join(LIBVIRT_ETC, 'qemu.conf'), 'w') as f:
+        f.write('user = "root"\ngroup = "root"\ndynamic_ownership = 0\n'
+                'remember_owner = 0\nsecurity_driver = "none"\n'
+                'namespaces = []\nstdio_handler = "file"\n'
+                'cgroup_controllers = []\n')
+    for name, extra in (('passwd', 'libvirt-qemu:x:64055:64055:'
+                         'libvirt qemu (minicloud):/nonexistent:'
+                         '/usr/sbin/nologin\n'),
+                        ('group', 'libvirt-qemu:x:64055:\n'
+                                  'kvm:x:64056:\nlibvirt:x:64057:\n')):
+        with open('/etc/' + name) as f:
+            text = f.read()
+        if not text.endswith('\n'):
+            text += '\n'
+        for line in extra.splitlines(True):
+            if not re.search('^%s:' % line.split(':')[0], text, re.M):
+                text += line
+        with open(os.path.join(layout.ETC, 'libvirt-' + name), 'w') as f:
+            f.write(text)
+
+
+def prepare():
+    """Create missing mount points (up); record them for down."""
+    made = []
+    for target in PRIVATE_DIRS:
+        if not os.path.isdir(target):
+            os.makedirs(target)
+            made.append(target)
+    if made:
+        with open(MOUNT_POINTS, 'a') as f:
+            f.write(''.join(t + '\n' for t in made))
+
+
+def argv():
+    """libvirtd in a private mount namespace over our own files."""
+    binds = ['mount --bind %s %s' % (src, dst)
+             for dst, src in PRIVATE_DIRS.items()]
+    binds += ['mount --bind %s /etc/%s' % (
+        os.path.join(layout.ETC, 'libvirt-' + n), n)
+        for n in ('passwd', 'group')]
+    script = ' && '.join(binds + [
+        'exec /usr/sbin/libvirtd --pid-file %s' % os.path.join(
+            layout.RUN, 'libvirtd-own.pid')])
+    return ['unshare', '--mount', '--propagation', 'private', '--',
+            'sh', '-c', script]
+
+
+def answers():
+    try:
+        return _run(VIRSH + ['version'], check=False).returncode == 0
+    except OSError:
+        return False
+
+
+# ------------------------------------------------------------------ network
+def ensure_bridge():
+    if not os.path.exists('/sys/class/net/' + BRIDGE):
+        _run(['ip', 'link', 'add', BRIDGE, 'type', 'bridge'])
+    addrs = _run(['ip', '-o', '-4', 'addr', 'show', 'dev', BRIDGE]).stdout
+    if GATEWAY_CIDR not in addrs:
+        _run(['ip', 'addr', 'add', GATEWAY_CIDR, 'dev', BRIDGE])
+    _run(['ip', 'link', 'set', BRIDGE, 'up'])
+
+
+def record_tap(dev):
+    with open(TAPS, 'a') as f:
+        f.write(dev + '\n')
+
+
+# ------------------------------------------------------------------ cleanup
+def _our_qemus():
+    """PIDs of qemu processes running one of our instances."""
+    pids = []
+    for pid in filter(str.isdigit, os.listdir('/proc')):
+        try:
+            with open('/proc/%s/cmdline' % pid, 'rb') as f:
+                cmd = f.read().split(b'\0')
+        except OSError:
+            continue
+        if cmd and cmd[0].endswith(b'qemu-system-x86_64') and any(
+                INSTANCES.encode() in a for a in cmd):
+            pids.append(int(pid))
+    return pids
+
+
+def destroy_domains():
+    """virsh destroy + undefine every domain (libvirtd must answer)."""
+    names = _run(VIRSH + ['list', '--all', '--name'],
+                 check=False).stdout.split()
+    for name in names:
+        _run(VIRSH + ['destroy', name], check=False)
+        _run(VIRSH + ['undefine', '--nvram', name], check=False)
+        _run(VIRSH + ['undefine', name], check=False)
+    return names
+
+
+def cleanup():
+    """After libvirtd stopped: whatever of ours is left on the host."""
+    done = []
+    for pid in _our_qemus():
+        try:
+            os.kill(pid, 9)
+            done.append('qemu %d' % pid)
+        except OSError:
+            pass
+    # Domain definitions of a libvirtd that could not be asked.
+    qemu_etc = os.path.join(LIBVIRT_ETC, 'qemu')
+    if os.path.isdir(qemu_etc):
+        shutil.rmtree(qemu_etc)
+    taps = set()
+    if os.path.exists(TAPS):
+        with open(TAPS) as f:
+            taps = set(f.read().split())
+    if os.path.isdir('/sys/class/net/%s/brif' % BRIDGE):
+        taps |= set(os.listdir('/sys/class/net/%s/brif' % BRIDGE))
+    for dev in sorted(taps):
+        if os.path.exists('/sys/class/net/' + dev):
+            _run(['ip', 'link', 'del', dev], check=False)
+            done.append('tap ' + dev)
+    if os.path.exists(TAPS):
+        os.unlink(TAPS)
+    if os.path.exists('/sys/class/net/' + BRIDGE):
+        _run(['ip', 'link', 'del', BRIDGE], check=False)
+        done.append('bridge ' + BRIDGE)
+    for path in sorted(os.listdir(VOLUMES)) if os.path.isdir(VOLUMES) \
+            else []:
+        full = os.path.join(VOLUMES, path)
+        out = _run(['losetup', '-j', full, '-O', 'NAME', '-n'],
+                   check=False).stdout.split()
+        for dev in out:
+            _run(['losetup', '-d', dev], check=False)
+            done.append('loop ' + dev)
+    # Mount points we had to create (empty on the host: the content was in
+    # libvirtd's namespace only).
+    if os.path.exists(MOUNT_POINTS):
+        with open(MOUNT_POINTS) as f:
+            made = f.read().split()
+        for target in reversed(made):
+            try:
+                os.rmdir(target)
+            except OSError:
+                pass
+        os.unlink(MOUNT_POINTS)
+    return done
+
+
+def wait_gone(timeout=10):
+    deadline = time.monotonic() + timeout
+    while _our_qemus() and time.monotonic() < deadline:
+        time.sleep(0.2)
