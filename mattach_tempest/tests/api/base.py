@@ -26,6 +26,7 @@ from tempest import test
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests import nova_attach
+from mattach_tempest.tests import skips
 
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
@@ -49,16 +50,8 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
-        if not CONF.service_available.cinder:
-            raise cls.skipException('Cinder (block storage) is not available')
-        if not CONF.compute_feature_enabled.volume_multiattach:
-            raise cls.skipException(
-                'Volume multiattach is not enabled: '
-                '[compute-feature-enabled] volume_multiattach = False')
-        if not cls.has_multiattach_type():
-            raise cls.skipException(
-                'No multiattach volume type: '
-                '[volume] volume_type_multiattach is not set')
+        skips.unless_multiattach(cls)
+        skips.unless_multiattach_type(cls, cls.has_multiattach_type())
         api_version_utils.check_skip_with_microversion(
             cls.min_microversion, cls.max_microversion,
             CONF.compute.min_microversion, CONF.compute.max_microversion)
@@ -74,10 +67,8 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         primary credentials nova itself must offload the shelved server,
         which it never does with an offload time of -1.
         """
-        if not CONF.compute_feature_enabled.shelve:
-            raise cls.skipException(
-                'Shelve is not enabled: '
-                '[compute-feature-enabled] shelve = False')
+        skips.unless_enabled(cls, 'compute-feature-enabled', 'shelve',
+                             'Shelve is not enabled')
         if CONF.compute.shelved_offload_time < 0:
             raise cls.skipException(
                 'Shelved servers are never offloaded: '

@@ -28,6 +28,7 @@ from mattach_tempest.common import guest as guest_mod
 from mattach_tempest.common import procedures
 from mattach_tempest.common import waiters
 from mattach_tempest.tests import nova_attach
+from mattach_tempest.tests import skips
 
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
@@ -45,20 +46,11 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
     @classmethod
     def skip_checks(cls):
         # This plugin's reasons first: they name the option to set.
-        if not CONF.service_available.cinder:
-            raise cls.skipException('Cinder (block storage) is not available')
-        if not CONF.compute_feature_enabled.volume_multiattach:
-            raise cls.skipException(
-                'Volume multiattach is not enabled: '
-                '[compute-feature-enabled] volume_multiattach = False')
-        if not CONF.validation.run_validation:
-            raise cls.skipException(
-                'These tests SSH into the guests: '
-                '[validation] run_validation = False')
-        if not CONF.volume.volume_type_multiattach:
-            raise cls.skipException(
-                'No multiattach volume type: '
-                '[volume] volume_type_multiattach is not set')
+        skips.unless_multiattach(cls)
+        skips.unless_enabled(cls, 'validation', 'run_validation',
+                             'These tests SSH into the guests')
+        skips.unless_multiattach_type(cls,
+                                      CONF.volume.volume_type_multiattach)
         super().skip_checks()
 
     @classmethod

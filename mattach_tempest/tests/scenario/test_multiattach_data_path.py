@@ -13,6 +13,7 @@ from mattach_tempest.common import procedures
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests.scenario import manager
+from mattach_tempest.tests import skips
 
 CONF = config.CONF
 
@@ -155,10 +156,7 @@ class MultiattachExtendDataPathTest(manager.MultiattachScenarioTest):
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
-        if not CONF.volume_feature_enabled.extend_attached_volume:
-            raise cls.skipException(
-                'Extending attached volumes is not enabled: '
-                '[volume-feature-enabled] extend_attached_volume = False')
+        skips.unless_extend_attached(cls)
 
     @decorators.idempotent_id('81f54aff-5096-4cb2-a1ff-10527174b312')
     @decorators.attr(type='slow')

@@ -15,6 +15,7 @@ from mattach_tempest.common import known_defects
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api.admin import own_types
 from mattach_tempest.tests.api import retype
+from mattach_tempest.tests import skips
 
 CONF = config.CONF
 
@@ -59,10 +60,9 @@ class EncryptedMultiattachCreateNegativeTest(
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
-        if not CONF.compute_feature_enabled.attach_encrypted_volume:
-            raise cls.skipException(
-                'Encrypted volumes are not supported (no key manager): '
-                '[compute-feature-enabled] attach_encrypted_volume = False')
+        skips.unless_enabled(
+            cls, 'compute-feature-enabled', 'attach_encrypted_volume',
+            'Encrypted volumes are not supported (no key manager)')
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('a0cf8f91-ea91-4cd7-b964-ca4f7be8806a')

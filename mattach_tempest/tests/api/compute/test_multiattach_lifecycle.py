@@ -18,6 +18,7 @@ from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests.api import base
 from mattach_tempest.tests.api import shared_volume
+from mattach_tempest.tests import skips
 
 CONF = config.CONF
 
@@ -83,10 +84,8 @@ class MultiattachResizeTest(shared_volume.SharedVolumeMixin,
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
-        if not CONF.compute_feature_enabled.resize:
-            raise cls.skipException(
-                'Resize is not enabled: '
-                '[compute-feature-enabled] resize = False')
+        skips.unless_enabled(cls, 'compute-feature-enabled', 'resize',
+                             'Resize is not enabled')
         if CONF.compute.flavor_ref_alt == CONF.compute.flavor_ref:
             raise cls.skipException(
                 'No second flavor to resize to: [compute] flavor_ref_alt '
@@ -132,14 +131,10 @@ class MultiattachVolumeBackedSnapshotTest(base.MultiattachBaseTest):
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
-        if not CONF.compute_feature_enabled.snapshot:
-            raise cls.skipException(
-                'Server snapshots are not enabled: '
-                '[compute-feature-enabled] snapshot = False')
-        if not CONF.volume_feature_enabled.snapshot:
-            raise cls.skipException(
-                'Volume snapshots are not enabled: '
-                '[volume-feature-enabled] snapshot = False')
+        skips.unless_enabled(cls, 'compute-feature-enabled', 'snapshot',
+                             'Server snapshots are not enabled')
+        skips.unless_enabled(cls, 'volume-feature-enabled', 'snapshot',
+                             'Volume snapshots are not enabled')
 
     @classmethod
     def setup_clients(cls):

@@ -24,6 +24,7 @@ from mattach_tempest.common import known_defects
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
 from mattach_tempest.tests.api import shared_volume
+from mattach_tempest.tests import skips
 
 CONF = config.CONF
 
@@ -64,10 +65,9 @@ class NovaAttachmentProtectionNegativeTest(shared_volume.SharedVolumeMixin,
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
-        if not CONF.mattach.protects_nova_attachments:
-            raise cls.skipException(
-                'The cloud does not protect nova-owned attachments '
-                '(bug 2004555): [mattach] protects_nova_attachments = False')
+        skips.unless_enabled(
+            cls, 'mattach', 'protects_nova_attachments',
+            'The cloud does not protect nova-owned attachments (bug 2004555)')
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('712e8a48-d9a0-4517-a704-0d7447f9d1f8')

@@ -5,7 +5,6 @@ extended, multiattach included (cinder then tells every attached server);
 below 3.42 cinder extends available volumes only and refuses with 400.
 """
 
-from tempest import config
 from tempest.lib import decorators
 from tempest.lib import exceptions as lib_exc
 
@@ -13,8 +12,7 @@ from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests.api import base
 from mattach_tempest.tests.api import shared_volume
-
-CONF = config.CONF
+from mattach_tempest.tests import skips
 
 # cinder volume/api.py _extend(), InvalidVolume (400) below 3.42, where
 # the only state cinder extends is available.
@@ -30,10 +28,7 @@ class MultiattachExtendTest(shared_volume.SharedVolumeMixin,
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
-        if not CONF.volume_feature_enabled.extend_attached_volume:
-            raise cls.skipException(
-                'Extending attached volumes is not enabled: '
-                '[volume-feature-enabled] extend_attached_volume = False')
+        skips.unless_extend_attached(cls)
 
     @decorators.idempotent_id('680ab350-a165-4929-acd4-8070aee7b369')
     @unstable.services('compute', 'volume')

@@ -15,6 +15,7 @@ from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests.api import base
 from mattach_tempest.tests.api import shared_volume
+from mattach_tempest.tests import skips
 
 CONF = config.CONF
 
@@ -30,10 +31,8 @@ class SnapshotMixin(object):
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
-        if not CONF.volume_feature_enabled.snapshot:
-            raise cls.skipException(
-                'Volume snapshots are not enabled: '
-                '[volume-feature-enabled] snapshot = False')
+        skips.unless_enabled(cls, 'volume-feature-enabled', 'snapshot',
+                             'Volume snapshots are not enabled')
 
     def snapshot_name(self):
         return data_utils.rand_name(prefix=CONF.resource_name_prefix,
