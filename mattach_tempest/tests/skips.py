@@ -6,6 +6,8 @@ it (``[group] option``), so that an operator knows what to set.
 """
 
 from tempest import config
+from tempest.lib.common import api_version_request
+from tempest.lib.common import api_version_utils
 
 CONF = config.CONF
 
@@ -40,3 +42,33 @@ def unless_extend_attached(cls):
     """Skip unless the cloud extends volumes while they are attached."""
     unless_enabled(cls, 'volume-feature-enabled', 'extend_attached_volume',
                    'Extending attached volumes is not enabled')
+
+
+def _version(value):
+    return api_version_request.APIVersionRequest(value)
+
+
+def unless_microversions(cls, group, test_min, test_max):
+    """api_version_utils.check_skip_with_microversion for [group].
+
+    The same decision against ``[group] min_microversion`` and
+    ``max_microversion``; its skip reason is prefixed with the option that
+    falls short and the microversion the class needs, e.g. "[compute]
+    max_microversion (2.59) is below 2.60 needed by multiattach test class
+    X". An invalid range still raises InvalidAPIVersionRange.
+    """
+    conf = getattr(CONF, group)
+    try:
+        api_version_utils.check_skip_with_microversion(
+            test_min, test_max, conf.min_microversion, conf.max_microversion)
+    except cls.skipException as exc:
+        if _version(conf.max_microversion) < _version(test_min):
+            why = ('[%s] max_microversion (%s) is below %s needed by '
+                   'multiattach test class %s'
+                   % (group, conf.max_microversion or 'unset', test_min,
+                      cls.__name__))
+        else:
+            why = ('[%s] min_microversion (%s) is above %s, the highest '
+                   'microversion multiattach test class %s runs at'
+                   % (group, conf.min_microversion, test_max, cls.__name__))
+        raise cls.skipException('%s. %s' % (why, exc)) from None

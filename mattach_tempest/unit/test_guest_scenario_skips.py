@@ -42,8 +42,11 @@ class ScenarioSkipTest(base.ConfiguredTestCase):
         self.assertSkips('[volume] volume_type_multiattach is not set')
         self.set_conf('volume', volume_type_multiattach='multiattach')
         self.assertSkips('The microversion range[2.60 - latest]')
+        self.assertSkips('[compute] max_microversion (unset) is below 2.60')
         self.set_conf('compute', max_microversion='latest')
         self.assertSkips('The microversion range[3.42 - latest]',
+                         [scenario_classes()[1]])
+        self.assertSkips('[volume] max_microversion (unset) is below 3.42',
                          [scenario_classes()[1]])
         self.set_conf('volume', max_microversion='latest')
         self.assertSkips(

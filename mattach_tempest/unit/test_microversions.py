@@ -7,6 +7,7 @@ skip_checks runs on) with tempest.config.CONF answered by the fixture.
 
 from unittest import mock
 
+from tempest.lib import exceptions as lib_exc
 import testtools
 
 from mattach_tempest.tests.api import base as api_base
@@ -58,11 +59,45 @@ class MultiattachBaseTestSkipChecksTest(SkipChecksTestCase):
 
     def test_skips_when_compute_max_microversion_is_unset(self):
         self.set_conf('compute', max_microversion=None)
-        self.assertSkips(self.cls, '2.60', 'configuration range')
+        self.assertSkips(self.cls, '2.60', 'configuration range',
+                         '[compute] max_microversion (unset) is below 2.60 '
+                         'needed by multiattach test class '
+                         'ProbeMultiattachBaseTest')
 
     def test_skips_when_compute_max_microversion_is_below_2_60(self):
         self.set_conf('compute', max_microversion='2.59')
-        self.assertSkips(self.cls, '2.60', '2.59')
+        self.assertSkips(self.cls, '2.60', '2.59',
+                         '[compute] max_microversion (2.59) is below 2.60 '
+                         'needed by multiattach test class')
+
+    def test_skip_keeps_tempests_reason(self):
+        self.set_conf('compute', max_microversion='2.59')
+        self.assertSkips(self.cls, 'The microversion range[2.60 - latest] '
+                         'of this test is out of the configuration '
+                         'range[None - 2.59].')
+
+    def test_skips_when_volume_max_microversion_is_below_the_class(self):
+        self.set_conf('volume', max_microversion='3.41')
+        reason = self.assertSkips(
+            self.cls, '[volume] max_microversion (3.41) is below 3.42 '
+            'needed by multiattach test class ProbeMultiattachBaseTest',
+            'The microversion range[3.42 - latest]',
+            volume_min_microversion='3.42')
+        self.assertNotIn('[compute]', reason)
+
+    def test_skips_when_volume_min_microversion_is_above_the_class(self):
+        self.set_conf('volume', min_microversion='3.42')
+        self.assertSkips(
+            self.cls, '[volume] min_microversion (3.42) is above 3.41, the '
+            'highest microversion multiattach test class '
+            'ProbeMultiattachBaseTest runs at',
+            volume_max_microversion='3.41')
+
+    def test_an_invalid_configured_range_is_an_error(self):
+        self.set_conf('compute', min_microversion='2.70',
+                      max_microversion='2.60')
+        self.assertRaises(lib_exc.InvalidAPIVersionRange,
+                          subclass(self.cls).skip_checks)
 
     def test_skips_when_volume_multiattach_is_disabled(self):
         self.set_conf('compute-feature-enabled', volume_multiattach=False)
@@ -102,7 +137,9 @@ class MultiattachBaseTestSkipChecksTest(SkipChecksTestCase):
         old = {'min_microversion': '2.59', 'max_microversion': '2.59'}
         self.assertRuns(self.cls, **old)
         self.set_conf('compute', min_microversion='2.60')
-        self.assertSkips(self.cls, '2.59', **old)
+        self.assertSkips(self.cls, '2.59',
+                         '[compute] min_microversion (2.60) is above 2.59, '
+                         'the highest microversion', **old)
 
     def test_primary_credentials_only(self):
         self.assertEqual(['primary'], self.cls.credentials)

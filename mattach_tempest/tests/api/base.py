@@ -52,12 +52,10 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         super().skip_checks()
         skips.unless_multiattach(cls)
         skips.unless_multiattach_type(cls, cls.has_multiattach_type())
-        api_version_utils.check_skip_with_microversion(
-            cls.min_microversion, cls.max_microversion,
-            CONF.compute.min_microversion, CONF.compute.max_microversion)
-        api_version_utils.check_skip_with_microversion(
-            cls.volume_min_microversion, cls.volume_max_microversion,
-            CONF.volume.min_microversion, CONF.volume.max_microversion)
+        skips.unless_microversions(cls, 'compute', cls.min_microversion,
+                                   cls.max_microversion)
+        skips.unless_microversions(cls, 'volume', cls.volume_min_microversion,
+                                   cls.volume_max_microversion)
 
     @classmethod
     def skip_unless_shelve_offloads(cls):

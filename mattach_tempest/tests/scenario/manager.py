@@ -51,6 +51,11 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
                              'These tests SSH into the guests')
         skips.unless_multiattach_type(cls,
                                       CONF.volume.volume_type_multiattach)
+        skips.unless_microversions(cls, 'compute',
+                                   cls.compute_min_microversion,
+                                   cls.compute_max_microversion)
+        skips.unless_microversions(cls, 'volume', cls.volume_min_microversion,
+                                   cls.volume_max_microversion)
         super().skip_checks()
 
     @classmethod
