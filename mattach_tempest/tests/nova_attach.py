@@ -2,7 +2,7 @@
 
 One mixin for the API tests (tests/api/base.py) and the scenario tests
 (tests/scenario/manager.py), so that both attach, detach and clean up the
-same way:
+same way, and the block device mappings both boot servers with:
 
 * the detach is registered as a cleanup before the attach request is sent;
 * every attach is waited on cinder's attachment record for that server,
@@ -17,9 +17,35 @@ and ``nova_microversion``: the compute microversion its attach and detach
 requests carry.
 """
 
+from tempest import config
 from tempest.lib import exceptions as lib_exc
 
 from mattach_tempest.common import waiters
+
+CONF = config.CONF
+
+
+def volume_bdm(volume_id, boot_index, delete_on_termination=False):
+    """A block_device_mapping_v2 entry for an existing volume.
+
+    boot_index 0 boots from the volume; -1 attaches it as a data disk.
+    """
+    return {'uuid': volume_id, 'source_type': 'volume',
+            'destination_type': 'volume', 'boot_index': boot_index,
+            'delete_on_termination': delete_on_termination}
+
+
+def data_volume_bdms(volume_id):
+    """block_device_mapping_v2 booting [compute] image_ref, volume as data.
+
+    With block_device_mapping_v2 nova expects the client to map the image
+    itself (as the CLI does for --image with --block-device): without that
+    entry the boot sequence is invalid.
+    """
+    image_disk = {'uuid': CONF.compute.image_ref, 'source_type': 'image',
+                  'destination_type': 'local', 'boot_index': 0,
+                  'delete_on_termination': True}
+    return [image_disk, volume_bdm(volume_id, -1)]
 
 
 class NovaAttachMixin(object):

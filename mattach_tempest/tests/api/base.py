@@ -254,16 +254,6 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
                 self.servers_client, server['id'], 'ACTIVE')
         return servers
 
-    @staticmethod
-    def volume_bdm(volume_id, boot_index, delete_on_termination=False):
-        """A block_device_mapping_v2 entry for an existing volume.
-
-        boot_index 0 boots from the volume; -1 attaches it as a data disk.
-        """
-        return {'uuid': volume_id, 'source_type': 'volume',
-                'destination_type': 'volume', 'boot_index': boot_index,
-                'delete_on_termination': delete_on_termination}
-
     def create_bootable_multiattach_volume(self):
         """A multiattach volume holding [compute] image_ref, bootable."""
         volume = self.create_multiattach_volume(
@@ -281,21 +271,14 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         after the server is gone (cleanups run last in, first out).
         """
         return self.create_server(
-            image_id='', block_device_mapping_v2=[self.volume_bdm(
+            image_id='', block_device_mapping_v2=[nova_attach.volume_bdm(
                 volume['id'], 0, delete_on_termination)], **kwargs)
 
     def create_server_with_data_volume(self, volume, **kwargs):
-        """Boot from [compute] image_ref with the volume as a data disk.
-
-        With block_device_mapping_v2 nova expects the client to map the
-        image itself (as the CLI does for --image with --block-device):
-        without that entry the boot sequence is invalid.
-        """
-        image_disk = {'uuid': CONF.compute.image_ref, 'source_type': 'image',
-                      'destination_type': 'local', 'boot_index': 0,
-                      'delete_on_termination': True}
-        return self.create_server(block_device_mapping_v2=[
-            image_disk, self.volume_bdm(volume['id'], -1)], **kwargs)
+        """Boot from [compute] image_ref with the volume as a data disk."""
+        return self.create_server(
+            block_device_mapping_v2=nova_attach.data_volume_bdms(
+                volume['id']), **kwargs)
 
     # -- attachments -------------------------------------------------------
 

@@ -12,6 +12,7 @@ from tempest.lib import decorators
 from mattach_tempest.common import procedures
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
+from mattach_tempest.tests import nova_attach
 from mattach_tempest.tests.scenario import manager
 from mattach_tempest.tests import skips
 
@@ -62,12 +63,7 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
            reads both lines), exact content asserted.
         """
         volume = self.create_multiattach_volume()
-        bdm = [{'uuid': CONF.compute.image_ref, 'source_type': 'image',
-                'destination_type': 'local', 'boot_index': 0,
-                'delete_on_termination': True},
-               {'uuid': volume['id'], 'source_type': 'volume',
-                'destination_type': 'volume', 'boot_index': -1,
-                'delete_on_termination': False}]
+        bdm = nova_attach.data_volume_bdms(volume['id'])
         server_a, guest_a = self.create_guest(block_device_mapping_v2=bdm)
         server_b, guest_b = self.create_guest(block_device_mapping_v2=bdm)
         a = self.member_booted_with(server_a, guest_a, volume)
