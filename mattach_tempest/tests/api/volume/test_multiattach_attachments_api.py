@@ -186,12 +186,21 @@ class CinderOnlyAttachmentsMixin(object):
             attachment_id, unused_connector())['attachment'][
                 'connection_info']
 
+    def connect_and_complete(self, attachment_id):
+        """Connect a reserved attachment and complete it; show it."""
+        self.connect(attachment_id)
+        self.attachments_client.complete_attachment(attachment_id)
+        return self.show_attachment(attachment_id)
+
     def attach_without_nova(self, volume_id, **kwargs):
         """Reserve, connect and complete: an attached attachment."""
-        attachment = self.reserve(volume_id, **kwargs)
-        self.connect(attachment['id'])
-        self.attachments_client.complete_attachment(attachment['id'])
-        return self.show_attachment(attachment['id'])
+        return self.connect_and_complete(
+            self.reserve(volume_id, **kwargs)['id'])
+
+    def attached_and_reserved(self, volume_id):
+        """Attach A without nova, then reserve B: (A, B) as made."""
+        first = self.attach_without_nova(volume_id)
+        return first, self.reserve(volume_id)
 
     def show_attachment(self, attachment_id):
         return self.attachments_client.show_attachment(attachment_id)[
@@ -214,6 +223,17 @@ class CinderOnlyAttachmentsMixin(object):
         self.assertEqual(status, self.volume_status(volume_id))
         self.assertEqual(sorted(attachment_ids),
                          self.attachment_ids(volume_id=volume_id))
+
+    def assertInUseWith(self, volume_id, attachment_ids):
+        """Cinder's volume view: in-use, listing exactly these attachments.
+
+        The view lists attached attachments only.
+        """
+        shown = self.volumes_client.show_volume(volume_id)['volume']
+        self.assertEqual('in-use', shown['status'])
+        self.assertEqual(sorted(attachment_ids),
+                         sorted(a['attachment_id']
+                                for a in shown['attachments']))
 
 
 class MultiattachAttachmentReserveTest(CinderOnlyAttachmentsMixin,
@@ -319,10 +339,7 @@ class MultiattachAttachmentLifecycleTest(CinderOnlyAttachmentsMixin,
         self.assertEqual('attached', attachment['status'])
         self.assertEqual('rw', attachment['attach_mode'])
         self.assertTrue(attachment['attached_at'])
-        shown = self.volumes_client.show_volume(volume['id'])['volume']
-        self.assertEqual('in-use', shown['status'])
-        self.assertEqual([attachment['id']],
-                         [a['attachment_id'] for a in shown['attachments']])
+        self.assertInUseWith(volume['id'], [attachment['id']])
 
     @decorators.idempotent_id('c36ee912-cbe7-4273-8830-4927c46eaa4c')
     @unstable.services('volume')
@@ -342,15 +359,9 @@ class MultiattachAttachmentLifecycleTest(CinderOnlyAttachmentsMixin,
         self.assertEqual('reserved', self.volume_status(volume['id']))
         self.assertEqual('attached', self.show_attachment(first['id'])[
             'status'])
-        self.connect(second['id'])
-        self.attachments_client.complete_attachment(second['id'])
-        self.assertEqual('attached', self.show_attachment(second['id'])[
-            'status'])
-        shown = self.volumes_client.show_volume(volume['id'])['volume']
-        self.assertEqual('in-use', shown['status'])
-        self.assertEqual(sorted([first['id'], second['id']]),
-                         sorted(a['attachment_id']
-                                for a in shown['attachments']))
+        self.assertEqual('attached',
+                         self.connect_and_complete(second['id'])['status'])
+        self.assertInUseWith(volume['id'], [first['id'], second['id']])
 
     @decorators.idempotent_id('0ce3d3ae-d49b-4885-baf9-873197475ecf')
     @unstable.services('volume')
@@ -393,8 +404,7 @@ class MultiattachAttachmentLifecycleTest(CinderOnlyAttachmentsMixin,
            attached: A alone.
         """
         volume = self.create_volume_for_attachments()
-        first = self.attach_without_nova(volume['id'])
-        second = self.reserve(volume['id'])
+        first, second = self.attached_and_reserved(volume['id'])
         self.assertEqual([second['id']], self.attachment_ids(
             volume_id=volume['id'], status='reserved'))
         self.assertEqual([first['id']], self.attachment_ids(
@@ -413,8 +423,7 @@ class MultiattachAttachmentLifecycleTest(CinderOnlyAttachmentsMixin,
            connection_info).
         """
         volume = self.create_volume_for_attachments()
-        first = self.attach_without_nova(volume['id'])
-        second = self.reserve(volume['id'])
+        first, second = self.attached_and_reserved(volume['id'])
         detail = self.attachments_client.list_attachments(
             detail=True, volume_id=volume['id'])['attachments']
         self.assertEqual(
@@ -440,10 +449,7 @@ class MultiattachAttachmentLifecycleTest(CinderOnlyAttachmentsMixin,
         remaining = self.attachments_client.delete_attachment(first['id'])
         self.assertEqual([second['id']],
                          [a['id'] for a in remaining['attachments']])
-        shown = self.volumes_client.show_volume(volume['id'])['volume']
-        self.assertEqual('in-use', shown['status'])
-        self.assertEqual([second['id']],
-                         [a['attachment_id'] for a in shown['attachments']])
+        self.assertInUseWith(volume['id'], [second['id']])
         remaining = self.attachments_client.delete_attachment(second['id'])
         self.assertEqual([], remaining['attachments'])
         self.assertEqual('available', self.volume_status(volume['id']))
