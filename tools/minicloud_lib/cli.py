@@ -246,7 +246,14 @@ def down(args=None):
 
 
 def _host_cleanup():
-    """libvirt mode's leftovers: qemu, taps, bridge, loop devices."""
+    """libvirt mode's leftovers: qemu, taps, bridge, loop devices.
+
+    Only for a cloud whose state is libvirt mode: the bridge and its taps
+    are host-wide names, and a fake-mode cloud (e.g. a second checkout with
+    MINICLOUD_PORT_OFFSET) must not remove another cloud's network.
+    """
+    if services.current_virt() != 'libvirt':
+        return
     done = libvirt_host.cleanup()
     if done:
         log('removed %s' % ', '.join(done))
