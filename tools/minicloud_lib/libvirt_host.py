@@ -16,10 +16,14 @@ ours), kills a qemu of ours that survived a killed libvirtd (by PID, only if
 its command line names our instances dir), deletes the taps tap_agent
 joined, the bridge, and detaches the loop devices of cinder_loop volumes.
 
-The guests' network: one Linux bridge BRIDGE with GATEWAY_CIDR (TEST-NET-1,
-RFC 5737: never routed) is the flat provider network's gateway; the host
-reaches every guest's fixed IP through it. Nothing else is bound.
+The guests' network: one Linux bridge BRIDGE with GATEWAY_CIDR (TEST-NET-2,
+RFC 5737: documentation only) is the flat provider network's gateway; the
+host reaches every guest's fixed IP through it. Nothing else is bound.
+Not TEST-NET-1: this kind of host has its own uplink in 192.0.2.0/24 (its
+default gateway is 192.0.2.1). ensure_bridge refuses a range that overlaps
+a route the host already has.
 """
+import ipaddress
 import os
 import re
 import shutil
@@ -29,10 +33,10 @@ import time
 from . import layout
 
 BRIDGE = 'mcbr0'
-CIDR = '192.0.2.0/24'
-GATEWAY = '192.0.2.1'
+CIDR = '198.51.100.0/24'
+GATEWAY = '198.51.100.1'
 GATEWAY_CIDR = GATEWAY + '/24'
-POOL = ('192.0.2.10', '192.0.2.250')
+POOL = ('198.51.100.10', '198.51.100.250')
 PHYSNET = 'minicloud'
 NETWORK = 'minicloud-guests'
 
@@ -44,6 +48,7 @@ URI = 'qemu+unix:///system?socket=' + SOCKET
 INSTANCES = os.path.join(layout.DATA, 'nova', 'instances')
 VOLUMES = os.path.join(layout.DATA, 'cinder', 'loop-volumes')
 TAPS = os.path.join(layout.RUN, 'taps')           # taps tap_agent joined
+OWN_BRIDGE = os.path.join(layout.RUN, 'bridge')   # we created BRIDGE
 MOUNT_POINTS = os.path.join(layout.RUN, 'libvirt-mount-points')
 # libvirt's system-mode directories, each replaced by one of ours.
 PRIVATE_DIRS = {'/etc/libvirt': LIBVIRT_ETC,
@@ -123,9 +128,41 @@ def answers():
 
 
 # ------------------------------------------------------------------ network
+def _overlapping_routes():
+    """Routes of the host, not on BRIDGE, that overlap CIDR."""
+    net = ipaddress.ip_network(CIDR)
+    found = []
+    for line in _run(['ip', '-4', 'route', 'show', 'table', 'all']
+                     ).stdout.splitlines():
+        words = line.split()
+        if not words or 'dev' not in words or \
+                words[words.index('dev') + 1] == BRIDGE:
+            continue
+        dest = words[1] if words[0] in ('local', 'broadcast') else words[0]
+        if dest == 'default':
+            continue
+        try:
+            if ipaddress.ip_network(dest, strict=False).overlaps(net):
+                found.append(line)
+        except ValueError:
+            pass
+    return found
+
+
 def ensure_bridge():
+    """Create BRIDGE (recorded as ours) with the gateway address, up."""
+    clash = _overlapping_routes()
+    if clash:
+        raise RuntimeError('the guests\' range %s overlaps this host\'s '
+                           'network: %s' % (CIDR, '; '.join(clash)))
     if not os.path.exists('/sys/class/net/' + BRIDGE):
+        if os.path.exists(OWN_BRIDGE):
+            os.unlink(OWN_BRIDGE)
         _run(['ip', 'link', 'add', BRIDGE, 'type', 'bridge'])
+        open(OWN_BRIDGE, 'w').close()
+    elif not os.path.exists(OWN_BRIDGE):
+        raise RuntimeError('%s exists and is not ours (another cloud on '
+                           'this host?)' % BRIDGE)
     addrs = _run(['ip', '-o', '-4', 'addr', 'show', 'dev', BRIDGE]).stdout
     if GATEWAY_CIDR not in addrs:
         _run(['ip', 'addr', 'add', GATEWAY_CIDR, 'dev', BRIDGE])
@@ -177,21 +214,24 @@ def cleanup():
     qemu_etc = os.path.join(LIBVIRT_ETC, 'qemu')
     if os.path.isdir(qemu_etc):
         shutil.rmtree(qemu_etc)
+    # Only what we made: the taps our agent joined (nova made them for our
+    # guests), the bridge if we created it. Another cloud on this host
+    # (another checkout) may have its own.
     taps = set()
     if os.path.exists(TAPS):
         with open(TAPS) as f:
             taps = set(f.read().split())
-    if os.path.isdir('/sys/class/net/%s/brif' % BRIDGE):
-        taps |= set(os.listdir('/sys/class/net/%s/brif' % BRIDGE))
     for dev in sorted(taps):
         if os.path.exists('/sys/class/net/' + dev):
             _run(['ip', 'link', 'del', dev], check=False)
             done.append('tap ' + dev)
     if os.path.exists(TAPS):
         os.unlink(TAPS)
-    if os.path.exists('/sys/class/net/' + BRIDGE):
-        _run(['ip', 'link', 'del', BRIDGE], check=False)
-        done.append('bridge ' + BRIDGE)
+    if os.path.exists(OWN_BRIDGE):
+        if os.path.exists('/sys/class/net/' + BRIDGE):
+            _run(['ip', 'link', 'del', BRIDGE], check=False)
+            done.append('bridge ' + BRIDGE)
+        os.unlink(OWN_BRIDGE)
     for path in sorted(os.listdir(VOLUMES)) if os.path.isdir(VOLUMES) \
             else []:
         full = os.path.join(VOLUMES, path)

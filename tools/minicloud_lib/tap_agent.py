@@ -29,8 +29,10 @@ def main():
     print('tap agent: bridge %s %s' % (libvirt_host.BRIDGE,
                                        libvirt_host.GATEWAY_CIDR), flush=True)
     while True:
+        libvirt_host.ensure_bridge()
         for dev in sorted(os.listdir('/sys/class/net')):
-            if not TAP.match(dev) or _master(dev) == libvirt_host.BRIDGE:
+            # A tap already in some bridge is not for us to move.
+            if not TAP.match(dev) or _master(dev):
                 continue
             libvirt_host.record_tap(dev)
             rc = subprocess.run(['ip', 'link', 'set', 'dev', dev, 'master',
