@@ -6,16 +6,53 @@ another server attaches. So these waits watch the attachment itself
 (appeared on the volume for this server, or gone from it). Every wait is
 bounded by a tempest timeout and, on timeout, says what it waited for and
 what it last saw.
+
+An attach through nova can also fail after nova answered the request: nova
+then deletes the cinder attachment it reserved for the server. Given the
+attachments client, wait_for_attachment sees that and fails at once
+instead of waiting out the timeout.
 """
 
 import time
 
 from oslo_log import log as logging
 from tempest import config
+from tempest.lib.common import api_version_request
 from tempest.lib import exceptions as lib_exc
+
+from mattach_tempest.services.compute import volume_attachments_client
 
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
+
+#: Seconds cinder may hold no attachment record for an attach nova answered
+#: at compute >= 2.101: nova-api then casts the attach to nova-conductor,
+#: which reserves the attachment after the answer (below 2.101 nova-api
+#: answers only once conductor has reserved it).
+ASYNC_RESERVE_GRACE = 60
+
+
+class AttachFailedAsynchronously(lib_exc.TempestException):
+    """Nova accepted an attach, then dropped its cinder attachment."""
+
+    message = '%(reason)s'
+
+
+def reserve_grace(microversion):
+    """How long after an attach request cinder may lack its attachment.
+
+    0 below compute 2.101 (and without a microversion, which is 2.1):
+    nova-api answers the attach only after nova-conductor created the
+    reserved cinder attachment for the server. ASYNC_RESERVE_GRACE from
+    2.101 and for 'latest', which may be 2.101 or more.
+    """
+    if microversion is None or (
+            microversion != 'latest' and
+            api_version_request.APIVersionRequest(microversion) <
+            api_version_request.APIVersionRequest(
+                volume_attachments_client.NO_ATTACH_BODY)):
+        return 0
+    return ASYNC_RESERVE_GRACE
 
 
 def wait_until(predicate, what, timeout=None, interval=None):
@@ -50,14 +87,34 @@ def _volume_attachment_of(volumes_client, volume_id, server_id):
     return volume, None
 
 
-def wait_for_attachment(volumes_client, volume_id, server_id):
+def wait_for_attachment(volumes_client, volume_id, server_id,
+                        attachments_client=None, servers_client=None,
+                        grace=0):
     """Wait until cinder lists server_id among the volume's attachments.
 
     Cinder lists only attached records in the volume view, so this returns
     once the attach has completed. An error state of the volume fails fast.
     Returns the attachment record the wait saw (a second GET could miss it
     when another request detaches it meanwhile).
+
+    With `attachments_client` (mattach_tempest.services.volume), an attach
+    nova gave up on fails fast too: while the view does not list the
+    server yet, each poll lists cinder's attachment records of the volume
+    for the server (any status: reserved, attaching ...). Nova reserved one
+    before answering the attach (below compute 2.101), so none at all,
+    once one was seen or once `grace` seconds have passed since the wait
+    began (see reserve_grace), means nova deleted it: the attach failed
+    asynchronously. The error then says what `servers_client` (tempest's)
+    shows of the server: status, fault, last instance action and its
+    events.
+
+    :raises AttachFailedAsynchronously: as above.
+    :raises lib_exc.TimeoutException: on an error status of the volume, or
+        when the attach has not completed within [volume] build_timeout.
     """
+    start = time.time()
+    records_seen = []
+
     def attached():
         volume, attachment = _volume_attachment_of(
             volumes_client, volume_id, server_id)
@@ -67,10 +124,81 @@ def wait_for_attachment(volumes_client, volume_id, server_id):
                 % (volume_id, volume['status'], server_id))
         if attachment is not None:
             return True, attachment
-        return False, {'status': volume['status'],
-                       'attachments': volume['attachments']}
+        seen = {'status': volume['status'],
+                'attachments': volume['attachments']}
+        if attachments_client is None:
+            return False, seen
+        # Filtered here too: a cloud ignoring the filter must not make
+        # another server's record count as this one's.
+        records = [r for r in attachments_client.list_attachments(
+            volume_id=volume_id, instance_id=server_id)['attachments']
+            if r.get('instance') == server_id]
+        if records:
+            records_seen[:] = records
+        elif records_seen or time.time() - start >= grace:
+            raise AttachFailedAsynchronously(reason=_async_failure(
+                volume_id, server_id, volume, records_seen, time.time() -
+                start, servers_client))
+        seen['records'] = [(r['id'], r['status']) for r in records]
+        return False, seen
     return wait_until(attached, 'volume %s to be attached to server %s'
                       % (volume_id, server_id))
+
+
+def _async_failure(volume_id, server_id, volume, records_seen, waited,
+                   servers_client):
+    if records_seen:
+        gone = ('its attachment %s (last seen %s) is gone from cinder'
+                % (records_seen[0]['id'], records_seen[0]['status']))
+    else:
+        gone = ('cinder holds no attachment record for the server after '
+                '%.0f s' % waited)
+    return ('The attach of volume %s to server %s failed asynchronously: '
+            'nova accepted it, but %s (nova deletes the attachment it '
+            'reserved when the attach fails). Volume status %s; server: %s'
+            % (volume_id, server_id, gone, volume['status'],
+               server_evidence(servers_client, server_id)))
+
+
+def server_evidence(servers_client, server_id):
+    """What the API shows of a server's failure, as far as it is visible.
+
+    Its status, its fault (nova shows one for ERROR servers only), its
+    last instance action and that action's events. Never raises: what
+    cannot be read is said instead.
+    """
+    if servers_client is None:
+        return '(no servers client to look with)'
+    try:
+        server = servers_client.show_server(server_id)['server']
+    except Exception as exc:
+        return '(not shown: %s)' % exc
+    parts = ['status %s' % server.get('status'),
+             'fault %s' % (server.get('fault') or '(none shown)')]
+    try:
+        actions = servers_client.list_instance_actions(server_id)[
+            'instanceActions']
+    except Exception as exc:
+        parts.append('instance actions not visible: %s' % exc)
+        return ', '.join(parts)
+    if not actions:
+        parts.append('no instance action')
+        return ', '.join(parts)
+    last = max(actions, key=lambda action: action.get('start_time') or '')
+    described = '%s (request %s, started %s, message %s)' % (
+        last.get('action'), last.get('request_id'), last.get('start_time'),
+        last.get('message'))
+    try:
+        events = servers_client.show_instance_action(
+            server_id, last['request_id'])['instanceAction'].get('events')
+    except Exception as exc:
+        events = 'not visible: %s' % exc
+    else:
+        events = [(e.get('event'), e.get('result')) +
+                  ((e['details'],) if e.get('details') else ())
+                  for e in events or []]
+    parts.append('last instance action %s, events %s' % (described, events))
+    return ', '.join(parts)
 
 
 def wait_for_attachment_removed(volumes_client, volume_id, server_id):

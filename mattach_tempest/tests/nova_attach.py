@@ -11,9 +11,11 @@ same way, and the block device mappings both boot servers with:
 * the cleanup detaches only what cinder still lists, and a volume or
   attachment already gone is fine.
 
-The class using it provides ``volumes_client``, ``volume_attachments_client``
-(mattach_tempest.services.compute: each call sends its own microversion)
-and ``nova_microversion``: the compute microversion its attach and detach
+The class using it provides ``volumes_client``, ``servers_client``
+(tempest's), ``volume_attachments_client`` (mattach_tempest.services.compute:
+each call sends its own microversion), ``attachments_client``
+(mattach_tempest.services.volume: cinder's attachments API) and
+``nova_microversion``: the compute microversion its attach and detach
 requests carry.
 """
 
@@ -59,19 +61,36 @@ class NovaAttachMixin(object):
     def attach_and_wait(self, server, volume, microversion=None):
         """Attach through nova and wait until cinder lists the attachment.
 
+        An attach nova gives up on after answering fails the wait at once
+        (waiters.AttachFailedAsynchronously), with what nova shows of the
+        server.
+
         :param microversion: of the attach request (nova_microversion when
             None).
         :returns: (nova's answer: {'volumeAttachment': ...} below 2.101,
             {} from 2.101; cinder's attachment record for the server as
             the wait saw it: attachment_id, server_id, device ...)
         """
+        microversion = microversion or self.nova_microversion
         self.addCleanup(self._detach_for_cleanup, server['id'], volume['id'])
         body = self.volume_attachments_client.attach_volume(
-            server['id'], volume['id'],
-            microversion=microversion or self.nova_microversion)
-        attachment = waiters.wait_for_attachment(
-            self.volumes_client, volume['id'], server['id'])
-        return body, attachment
+            server['id'], volume['id'], microversion=microversion)
+        return body, self.wait_for_attachment(
+            server, volume, grace=waiters.reserve_grace(microversion))
+
+    def wait_for_attachment(self, server, volume, grace=0):
+        """Wait until cinder lists the server's attachment of the volume.
+
+        Fails at once when cinder holds no attachment record of the server
+        (any status) after `grace` seconds, or after it had one: see
+        waiters.wait_for_attachment.
+
+        :returns: cinder's attachment record as the wait saw it.
+        """
+        return waiters.wait_for_attachment(
+            self.volumes_client, volume['id'], server['id'],
+            attachments_client=self.attachments_client,
+            servers_client=self.servers_client, grace=grace)
 
     def detach_volume(self, server, volume):
         """Detach through nova and wait until the attachment is gone."""

@@ -52,6 +52,68 @@ def volume(status, *servers):
                              'device': '/dev/vdb'} for server in servers]}
 
 
+def record(status, server=SERVER_A):
+    """A record of cinder's attachments list (summary view)."""
+    return {'id': 'att-%s' % server[:4], 'status': status,
+            'instance': server, 'volume_id': VOLUME_ID}
+
+
+class FakeAttachmentsClient(object):
+    """list_attachments answers from a script of record lists.
+
+    The last answer repeats; each call's filters are recorded.
+    """
+
+    def __init__(self, *script):
+        self.script = list(script)
+        self.filters = []
+
+    def list_attachments(self, **filters):
+        item = self.script[min(len(self.filters), len(self.script) - 1)]
+        self.filters.append(filters)
+        return {'attachments': list(item)}
+
+
+class FakeServersClient(object):
+    """show_server and the instance actions of one server.
+
+    :param actions: the instanceActions list; an exception instance is
+        raised instead.
+    :param events: {request_id: events} for show_instance_action.
+    """
+
+    def __init__(self, server=None, actions=(), events=None):
+        self.server = server or {'id': SERVER_A, 'status': 'ACTIVE'}
+        self.actions = actions
+        self.events = events or {}
+
+    def show_server(self, server_id):
+        assert server_id == SERVER_A, server_id
+        if isinstance(self.server, Exception):
+            raise self.server
+        return {'server': self.server}
+
+    def list_instance_actions(self, server_id):
+        if isinstance(self.actions, Exception):
+            raise self.actions
+        return {'instanceActions': list(self.actions)}
+
+    def show_instance_action(self, server_id, request_id):
+        return {'instanceAction': {'request_id': request_id,
+                                   'events': self.events.get(request_id,
+                                                             [])}}
+
+
+ATTACH_ACTION = {'action': 'attach_volume', 'request_id': 'req-attach',
+                 'start_time': '2026-11-22T07:00:10.000000',
+                 'message': None}
+CREATE_ACTION = {'action': 'create', 'request_id': 'req-create',
+                 'start_time': '2026-11-22T07:00:00.000000',
+                 'message': None}
+ATTACH_ERROR = [{'event': 'compute_attach_volume', 'result': 'Error',
+                 'start_time': '2026-11-22T07:00:11.000000'}]
+
+
 class WaitersTestCase(base.ConfiguredTestCase):
 
     def setUp(self):
@@ -159,6 +221,149 @@ class WaitForAttachmentTest(WaitersTestCase):
         self.assertIn('30 s', message)
         self.assertIn('in-use', message)
         self.assertIn(SERVER_B, message)
+
+
+class WaitForAttachmentFailFastTest(WaitersTestCase):
+    """An attach nova gave up on: its cinder attachment record is gone."""
+
+    def wait(self, volumes, attachments, servers=None, grace=0):
+        return waiters.wait_for_attachment(
+            volumes, VOLUME_ID, SERVER_A, attachments_client=attachments,
+            servers_client=servers, grace=grace)
+
+    def assertFailsFast(self, volumes, attachments, servers=None, grace=0):
+        exc = self.assertRaises(waiters.AttachFailedAsynchronously,
+                                self.wait, volumes, attachments, servers,
+                                grace)
+        message = str(exc)
+        self.assertIn('The attach of volume %s to server %s failed '
+                      'asynchronously' % (VOLUME_ID, SERVER_A), message)
+        return message
+
+    def test_record_gone_after_it_was_seen_fails_at_once(self):
+        volumes = FakeVolumesClient(volume('reserved'), volume('attaching'),
+                                    volume('available'))
+        attachments = FakeAttachmentsClient([record('reserved')],
+                                            [record('attaching')], [])
+        message = self.assertFailsFast(volumes, attachments,
+                                       FakeServersClient())
+        self.assertIn('its attachment att-c3a1 (last seen attaching) is '
+                      'gone', message)
+        self.assertIn('Volume status available', message)
+        self.assertEqual([3, 3], self.clock.sleeps)
+
+    def test_no_record_on_the_first_poll_fails_without_grace(self):
+        # Below compute 2.101 nova answered after reserving the record.
+        volumes = FakeVolumesClient(volume('available'))
+        message = self.assertFailsFast(volumes, FakeAttachmentsClient([]))
+        self.assertIn('no attachment record for the server after 0 s',
+                      message)
+        self.assertEqual([], self.clock.sleeps)
+
+    def test_no_record_within_the_grace_is_waited_for(self):
+        # From 2.101 nova reserves after answering.
+        volumes = FakeVolumesClient(volume('available'), volume('available'),
+                                    volume('reserved'),
+                                    volume('in-use', SERVER_A))
+        attachments = FakeAttachmentsClient([], [], [record('reserved')])
+        attachment = self.wait(volumes, attachments, grace=10)
+        self.assertEqual(SERVER_A, attachment['server_id'])
+        self.assertEqual([3, 3, 3], self.clock.sleeps)
+
+    def test_no_record_after_the_grace_fails(self):
+        volumes = FakeVolumesClient(volume('available'))
+        message = self.assertFailsFast(volumes, FakeAttachmentsClient([]),
+                                       grace=10)
+        self.assertIn('no attachment record for the server after 12 s',
+                      message)
+        self.assertEqual([3, 3, 3, 3], self.clock.sleeps)
+
+    def test_lists_records_of_this_volume_and_server(self):
+        attachments = FakeAttachmentsClient([record('attaching')])
+        self.wait(FakeVolumesClient(volume('attaching'),
+                                    volume('in-use', SERVER_A)), attachments)
+        self.assertEqual([{'volume_id': VOLUME_ID, 'instance_id': SERVER_A}],
+                         attachments.filters)
+
+    def test_another_servers_record_does_not_count(self):
+        # A cloud ignoring the instance_id filter lists every record.
+        volumes = FakeVolumesClient(volume('reserved', SERVER_B))
+        self.assertFailsFast(volumes, FakeAttachmentsClient(
+            [record('attached', SERVER_B)]))
+
+    def test_the_volume_view_is_read_first(self):
+        # Attached: the records are not listed at all.
+        attachments = FakeAttachmentsClient([])
+        self.wait(FakeVolumesClient(volume('in-use', SERVER_A)), attachments)
+        self.assertEqual([], attachments.filters)
+
+    def test_a_record_that_stays_times_out_naming_it(self):
+        volumes = FakeVolumesClient(volume('attaching'))
+        exc = self.assertRaises(
+            lib_exc.TimeoutException, self.wait, volumes,
+            FakeAttachmentsClient([record('attaching')]))
+        self.assertIn("[('att-c3a1', 'attaching')]", str(exc))
+        self.assertIn('30 s', str(exc))
+
+    def test_error_status_still_fails_first(self):
+        volumes = FakeVolumesClient(volume('error'))
+        exc = self.assertRaises(lib_exc.TimeoutException, self.wait,
+                                volumes, FakeAttachmentsClient([]))
+        self.assertIn('went to error', str(exc))
+
+    def test_the_error_names_the_last_instance_action_and_its_events(self):
+        servers = FakeServersClient(
+            actions=[CREATE_ACTION, ATTACH_ACTION],
+            events={'req-attach': ATTACH_ERROR})
+        message = self.assertFailsFast(
+            FakeVolumesClient(volume('available')),
+            FakeAttachmentsClient([]), servers)
+        self.assertIn('status ACTIVE', message)
+        self.assertIn('fault (none shown)', message)
+        self.assertIn('last instance action attach_volume (request '
+                      'req-attach', message)
+        self.assertIn("[('compute_attach_volume', 'Error')]", message)
+
+    def test_the_error_names_the_servers_fault(self):
+        fault = {'code': 500, 'message': 'Failed to attach volume'}
+        servers = FakeServersClient(
+            server={'id': SERVER_A, 'status': 'ERROR', 'fault': fault})
+        message = self.assertFailsFast(
+            FakeVolumesClient(volume('available')),
+            FakeAttachmentsClient([]), servers)
+        self.assertIn('status ERROR', message)
+        self.assertIn('Failed to attach volume', message)
+        self.assertIn('no instance action', message)
+
+    def test_what_is_not_visible_is_said(self):
+        servers = FakeServersClient(actions=lib_exc.Forbidden())
+        message = self.assertFailsFast(
+            FakeVolumesClient(volume('available')),
+            FakeAttachmentsClient([]), servers)
+        self.assertIn('instance actions not visible', message)
+        message = self.assertFailsFast(
+            FakeVolumesClient(volume('available')),
+            FakeAttachmentsClient([]),
+            FakeServersClient(server=lib_exc.NotFound()))
+        self.assertIn('server: (not shown:', message)
+        message = self.assertFailsFast(
+            FakeVolumesClient(volume('available')),
+            FakeAttachmentsClient([]))
+        self.assertIn('(no servers client to look with)', message)
+
+
+class ReserveGraceTest(base.TestCase):
+
+    def test_below_2_101_nova_has_reserved_before_answering(self):
+        for microversion in (None, '2.60', '2.89', '2.100'):
+            self.assertEqual(0, waiters.reserve_grace(microversion),
+                             microversion)
+
+    def test_from_2_101_nova_may_reserve_after_answering(self):
+        for microversion in ('2.101', '2.102', 'latest'):
+            self.assertEqual(waiters.ASYNC_RESERVE_GRACE,
+                             waiters.reserve_grace(microversion),
+                             microversion)
 
 
 class WaitForAttachmentRemovedTest(WaitersTestCase):

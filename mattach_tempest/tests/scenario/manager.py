@@ -63,6 +63,8 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         super().setup_clients()
         cls.volume_attachments_client = (
             cls.os_primary.mattach_compute.VolumeAttachmentsClient())
+        cls.attachments_client = (
+            cls.os_primary.mattach_volume.AttachmentsClient())
 
     def setUp(self):
         super().setUp()
@@ -182,8 +184,7 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         by-id link, else by the volume's size and the device name cinder
         reports (there is no disk list from before the attach).
         """
-        attachment = waiters.wait_for_attachment(
-            self.volumes_client, volume['id'], server['id'])
+        attachment = self.wait_for_attachment(server, volume)
         device = guest.find_volume_device(
             volume['id'], size_bytes=volume['size'] * GIB,
             hint=attachment.get('device'))

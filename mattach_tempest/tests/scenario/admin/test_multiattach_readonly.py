@@ -22,8 +22,6 @@ class MultiattachReadonlyDataPathTest(manager.MultiattachScenarioTest):
     def setup_clients(cls):
         super().setup_clients()
         cls.admin_volumes_client = cls.os_admin.volumes_client_latest
-        cls.attachments_client = (
-            cls.os_primary.mattach_volume.AttachmentsClient())
 
     @decorators.idempotent_id('4305c912-a682-42e8-a5fa-1f37ddf307e2')
     @decorators.attr(type='slow')
