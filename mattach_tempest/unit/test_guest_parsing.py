@@ -35,6 +35,14 @@ major minor  #blocks  name
   11        0        364 sr0
 """
 
+VOLUME_ID = '7d6a2c1e-0b77-4e55-9a5d-5d3e2f9b0a11'
+# What Guest.device_by_serial's loop prints: vda (the image) has no
+# serial, vdb is the volume (its id cut to 20 characters), vdc another.
+SERIALS = """/sys/block/vda/serial 
+/sys/block/vdb/serial 7d6a2c1e-0b77-4e55-9
+/sys/block/vdc/serial 0f0e0d0c-0b0a-4998-8
+"""  # noqa: W291
+
 
 class ParseDisksTest(base.TestCase):
 
@@ -55,6 +63,75 @@ class ParseDisksTest(base.TestCase):
         self.assertEqual({'vda': 1073741824, 'vdb': 1073741824,
                           'nvme0n1': 2147483648},
                          guest.parse_partitions(PARTITIONS))
+
+    def test_serials_by_disk_name(self):
+        self.assertEqual({'vdb': '7d6a2c1e-0b77-4e55-9',
+                          'vdc': '0f0e0d0c-0b0a-4998-8'},
+                         guest.parse_serials(SERIALS))
+
+    def test_serials_ignore_other_lines(self):
+        self.assertEqual({}, guest.parse_serials(
+            'cat: read error\n/sys/block/vdb/size 2097152\n'
+            '/sys/block/vd*/serial\n'))
+
+
+class ScriptedRemote(object):
+    """exec_command answers from a script (the last answer repeats)."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.commands = []
+
+    def exec_command(self, command):
+        self.commands.append(command)
+        return self.answers[min(len(self.commands), len(self.answers)) - 1]
+
+
+class DeviceBySerialTest(base.TestCase):
+    """The serial lookup, on a fake remote client (no guest needed).
+
+    The stand-in guests (test_guest_helpers, serial=True) run the same
+    lookup in busybox over SSH.
+    """
+
+    def test_the_disk_with_the_volume_serial(self):
+        remote = ScriptedRemote(SERIALS)
+        self.assertEqual('/dev/vdb', guest.Guest(remote, 'g').device_by_serial(
+            VOLUME_ID))
+        self.assertEqual(['for f in /sys/block/vd*/serial; do if [ -r "$f" ]; '
+                          'then echo "$f $(cat "$f")"; fi; done'],
+                         remote.commands)
+
+    def test_no_disk_with_the_serial(self):
+        self.assertIsNone(guest.Guest(ScriptedRemote(SERIALS), 'g')
+                          .device_by_serial('0123456789abcdef0123456789'))
+        self.assertIsNone(guest.Guest(ScriptedRemote(''), 'g')
+                          .device_by_serial(VOLUME_ID))
+
+    def test_two_disks_with_the_serial_fail_at_once(self):
+        remote = ScriptedRemote(SERIALS + '/sys/block/vdd/serial '
+                                '7d6a2c1e-0b77-4e55-9\n')
+        exc = self.assertRaises(guest.GuestError, guest.Guest(
+            remote, 'g').device_by_serial, VOLUME_ID)
+        self.assertIn("disks ['vdb', 'vdd'] all have the serial "
+                      "7d6a2c1e-0b77-4e55-9", str(exc))
+
+    def test_discovery_tries_the_serial_before_the_disk_list(self):
+        # by-id link missing, then the serial answers: no disk list read.
+        remote = ScriptedRemote('', SERIALS)
+        g = guest.Guest(remote, 'g', timeout=1)
+        self.assertEqual('/dev/vdb', g.find_volume_device(
+            VOLUME_ID, disks_before={'vda': 1}))
+        self.assertEqual(2, len(remote.commands))
+        self.assertIn('/dev/disk/by-id/virtio-7d6a2c1e-0b77-4e55-9',
+                      remote.commands[0])
+
+    def test_without_by_serial_the_disk_list_decides(self):
+        remote = ScriptedRemote('', 'partitions', PARTITIONS)
+        g = guest.Guest(remote, 'g', timeout=1)
+        self.assertEqual('/dev/nvme0n1', g.find_volume_device(
+            VOLUME_ID, disks_before={'vda': 1, 'vdb': 1}, by_serial=False))
+        self.assertNotIn('serial', ' '.join(remote.commands))
 
 
 class PatternTest(base.TestCase):
@@ -143,15 +220,30 @@ class StandinAvailabilityTest(base.TestCase):
                          'tools/install-standin-deps',
                          standin_fixture.why_unavailable())
 
-    def test_stand_in_test_skips_when_unavailable(self):
+    def _run_probe_without_root(self, require_standins):
         self.useFixture(fixtures.MockPatch('os.geteuid', return_value=1000))
+        self.useFixture(fixtures.EnvironmentVariable(
+            'MATTACH_REQUIRE_STANDINS', require_standins))
 
         class Probe(standin_base.StandinTestCase):
             def test_it(self):
                 self.fail('ran without root')
         result = testtools.TestResult()
         Probe('test_it').run(result)
+        return result
+
+    def test_stand_in_test_skips_when_unavailable(self):
+        result = self._run_probe_without_root(require_standins=None)
         self.assertEqual([], result.failures + result.errors)
         self.assertEqual(['stand-in guests need root'],
                          [reason.split(' (')[0]
                           for reason in result.skip_reasons])
+
+    def test_stand_in_test_fails_when_required_and_unavailable(self):
+        # CI sets MATTACH_REQUIRE_STANDINS=1: a broken set-up must not pass
+        # as a skip there.
+        result = self._run_probe_without_root(require_standins='1')
+        self.assertEqual({}, result.skip_reasons)
+        failures = [str(details) for _test, details in result.failures]
+        self.assertEqual(1, len(failures))
+        self.assertIn('stand-in guests need root', failures[0])
