@@ -18,10 +18,12 @@ Rules every helper keeps:
 * nothing secret is logged: commands carry no credential, and the remote
   client logs only the command.
 
-The shared volume is found in the guest by its virtio serial
-(/dev/disk/by-id/virtio-<first 20 characters of the volume id>) or, where
-the image has no udev by-id links (CirrOS has none), by the difference of
-the disk list before and after the attach.
+The shared volume is found in the guest by its virtio serial, the first 20
+characters of the volume id: through the udev link
+/dev/disk/by-id/virtio-<serial>; else, where the image has no udev (real
+CirrOS manages /dev with devtmpfs only), through the serial the kernel
+shows in /sys/block/vd*/serial; else by the difference of the disk list
+before and after the attach.
 """
 
 import hashlib
@@ -60,6 +62,25 @@ class GuestError(lib_exc.TempestException):
 def by_id_path(volume_id):
     """The udev link of a virtio disk whose serial is the volume id."""
     return '/dev/disk/by-id/virtio-%s' % volume_id[:VIRTIO_SERIAL_LENGTH]
+
+
+def parse_serials(output):
+    """{disk name: serial} from lines '/sys/block/<name>/serial <serial>'.
+
+    What Guest.device_by_serial's command prints; a disk whose serial is
+    empty is left out.
+    """
+    serials = {}
+    for line in output.splitlines():
+        fields = line.split(None, 1)
+        if len(fields) != 2:
+            continue
+        parts = fields[0].split('/')
+        if (len(parts) != 5 or parts[:3] != ['', 'sys', 'block'] or
+                parts[4] != 'serial'):
+            continue
+        serials[parts[3]] = fields[1].strip()
+    return serials
 
 
 def check_tag(tag):
@@ -264,12 +285,33 @@ class Guest(object):
                          % (link, link), 'resolving %s' % link).strip()
         return found or None
 
+    def device_by_serial(self, volume_id):
+        """The virtio disk whose serial is the volume's, or None.
+
+        Reads /sys/block/vd*/serial (virtio-blk disks; the kernel shows
+        the serial nova set, the volume id cut to 20 characters) with
+        busybox sh and cat only, so it works without udev. More than one
+        disk with the serial fails at once, naming them.
+        """
+        serial = volume_id[:VIRTIO_SERIAL_LENGTH]
+        output = self.run(
+            'for f in /sys/block/vd*/serial; do if [ -r "$f" ]; then '
+            'echo "$f $(cat "$f")"; fi; done',
+            'reading the serials in /sys/block/vd*/serial')
+        names = sorted(name for name, found in parse_serials(output).items()
+                       if found == serial)
+        if len(names) > 1:
+            self.fail('disks %s all have the serial %s of volume %s'
+                      % (names, serial, volume_id))
+        return '/dev/' + names[0] if names else None
+
     def find_volume_device(self, volume_id, disks_before=None,
                            size_bytes=None, hint=None, source='auto',
-                           by_id=True, timeout=None):
+                           by_id=True, by_serial=True, timeout=None):
         """Wait until the guest sees the volume; return its device path.
 
-        First the by-id link (when `by_id`); else the disks that are new
+        First the by-id link (when `by_id`); then the virtio serial in
+        /sys/block (when `by_serial`); else the disks that are new
         since `disks_before` (the list_disks() taken before the attach).
         Without `disks_before` (a server booted with the volume) every
         disk is a candidate. More than one candidate is narrowed down by
@@ -282,6 +324,10 @@ class Guest(object):
                 device = self.device_by_id(volume_id)
                 if device:
                     return True, (device, 'by-id link')
+            if by_serial:
+                device = self.device_by_serial(volume_id)
+                if device:
+                    return True, (device, 'virtio serial in /sys/block')
             disks = self.list_disks(source)
             if disks_before is None:
                 candidates = dict(disks)

@@ -33,6 +33,28 @@ class DiscoveryTest(base.StandinTestCase):
         member = self.attach(standins, 0, source='partitions')
         self.assertEqual('/dev/vdb', member.device)
 
+    def test_by_virtio_serial_without_by_id_links(self):
+        # Real CirrOS: devtmpfs, no udev links, the serial in sysfs.
+        standins = self.standins(1, by_id=False, serial=True)
+        guest = standins.guest(0)
+        self.assertIsNone(guest.device_by_serial(standins.volume_id))
+        member = self.attach(standins, 0, guest=guest)
+        self.assertEqual('/dev/vdb', member.device)
+        self.assertIsNone(guest.device_by_id(standins.volume_id))
+        self.assertEqual('/dev/vdb',
+                         guest.device_by_serial(standins.volume_id))
+        # The disk list still sees it as a disk, with its size.
+        self.assertEqual(64 * MIB, guest.list_disks('lsblk')['vdb'])
+        standins.detach(0)
+        self.assertIsNone(guest.device_by_serial(standins.volume_id))
+
+    def test_booted_with_the_volume_found_by_serial(self):
+        # No disk list from before, no size given: the serial decides.
+        standins = self.standins(1, by_id=False, serial=True)
+        standins.attach(0)
+        self.assertEqual('/dev/vdb', standins.guest(0).find_volume_device(
+            standins.volume_id))
+
     def test_booted_with_the_volume_found_by_size(self):
         # No list from before the attach: the volume's size tells it from
         # the root disk.

@@ -181,8 +181,9 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         """The Member of a server booted with the volume in its bdm.
 
         Waits for cinder's attachment record, then finds the disk by its
-        by-id link, else by the volume's size and the device name cinder
-        reports (there is no disk list from before the attach).
+        by-id link, else by its virtio serial in /sys/block, else by the
+        volume's size and the device name cinder reports (there is no disk
+        list from before the attach).
         """
         attachment = self.wait_for_attachment(server, volume)
         device = guest.find_volume_device(

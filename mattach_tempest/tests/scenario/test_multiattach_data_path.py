@@ -32,7 +32,8 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
            both are SSH-able.
         2. Attach the volume to A, then to B, each attach waited on
            cinder's attachment record; find the disk in each guest (by-id
-           link, else the disk list before/after the attach).
+           link, else its virtio serial in /sys/block, else the disk list
+           before/after the attach).
         3. A: mkfs ([mattach] guest_filesystem), mount, write
            "hello from A", sync, umount.
         4. B: mount, read exactly A's line, append "hello from B", sync,
@@ -57,8 +58,8 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
            then the same for server B (one at a time: cinder refuses a
            reserve while another attach is in flight).
         3. Wait for cinder's attachment record of each server; find the
-           disk in each guest (by-id link, else its size and the device
-           cinder reports).
+           disk in each guest (by-id link, else its virtio serial in
+           /sys/block, else its size and the device cinder reports).
         4. Run the seeds' procedure (A writes, B reads and appends, A
            reads both lines), exact content asserted.
         """

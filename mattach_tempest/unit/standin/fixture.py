@@ -25,7 +25,10 @@ One process tree in its own network, mount, UTS and PID namespaces:
   /dev/disk/by-id/virtio-<first 20 characters of the volume id> (unless
   by_id=False, as in CirrOS which has no udev), /sys/block/vdb (a link to
   the loop device's sysfs directory, so lsblk lists it as a disk named
-  vdb) and a /proc/partitions line; "detaching" removes them. A read-only
+  vdb; with serial=True instead a directory of links to that directory's
+  entries plus a ``serial`` file holding the same 20 characters, as
+  virtio-blk shows the serial nova sets) and a /proc/partitions line;
+  "detaching" removes them. A read-only
   attachment uses a second, read-only loop device (losetup -r) over the
   same file. The guest's root disk ``vda`` is this host's first disk,
   listed (lsblk, /proc/partitions) but without a device node.
@@ -243,15 +246,19 @@ class StandinGuests(fixtures.Fixture):
     :param count: number of guests.
     :param volume_mib: size of the shared volume.
     :param by_id: guests get /dev/disk/by-id links (False: like CirrOS).
+    :param serial: the attached disk shows the volume's virtio serial in
+        /sys/block/vdb/serial (as CirrOS's kernel does; off by default so
+        that discovery by the disk list stays exercised).
     :param ready_timeout: seconds to wait for each SSH server.
     """
 
-    def __init__(self, count=2, volume_mib=64, by_id=True,
+    def __init__(self, count=2, volume_mib=64, by_id=True, serial=False,
                  ready_timeout=30):
         super().__init__()
         self.count = count
         self.volume_mib = volume_mib
         self.by_id = by_id
+        self.serial = serial
         self.ready_timeout = ready_timeout
         self.volume_id = str(uuid.uuid4())
         self.suffix = uuid.uuid4().hex[:6]
@@ -575,9 +582,7 @@ class StandinGuests(fixtures.Fixture):
             os.symlink('../../%s' % GUEST_DEVICE, os.path.join(
                 by_id, os.path.basename(guest_mod.by_id_path(
                     self.volume_id))))
-        os.symlink(os.path.realpath('/sys/block/%s'
-                                    % os.path.basename(loop)),
-                   standin.path('sysblock', GUEST_DEVICE))
+        self._make_sysfs_entry(standin, loop)
         standin.attached = loop
         self._write_partitions(standin)
         self._event(standin, 'attached volume %s as %s (%s, %s%s)'
@@ -586,6 +591,23 @@ class StandinGuests(fixtures.Fixture):
                        ', a CLONE' if clone else ''))
         return '/dev/%s' % GUEST_DEVICE
 
+    def _make_sysfs_entry(self, standin, loop):
+        """The guest's /sys/block/vdb: the loop device's sysfs directory.
+
+        With `serial`, a directory linking each entry of it, plus the
+        virtio serial (sysfs itself takes no new file).
+        """
+        sysdir = os.path.realpath('/sys/block/%s' % os.path.basename(loop))
+        entry = standin.path('sysblock', GUEST_DEVICE)
+        if not self.serial:
+            os.symlink(sysdir, entry)
+            return
+        os.mkdir(entry)
+        for name in os.listdir(sysdir):
+            os.symlink(os.path.join(sysdir, name), os.path.join(entry, name))
+        self._write(os.path.join(entry, 'serial'),
+                    self.volume_id[:guest_mod.VIRTIO_SERIAL_LENGTH] + '\n')
+
     def detach(self, index):
         """Remove the volume from guest `index`."""
         standin = self.guests[index]
@@ -593,7 +615,9 @@ class StandinGuests(fixtures.Fixture):
                      standin.path('sysblock', GUEST_DEVICE),
                      standin.path('dev', 'disk', 'by-id', os.path.basename(
                          guest_mod.by_id_path(self.volume_id)))):
-            if os.path.lexists(path):
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            elif os.path.lexists(path):
                 os.unlink(path)
         standin.attached = None
         self._write_partitions(standin)
