@@ -6,6 +6,7 @@ Only an administrator sets a volume's readonly flag, hence admin/.
 from tempest import config
 from tempest.lib import decorators
 
+from mattach_tempest.common import known_defects
 from mattach_tempest.common import procedures
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.scenario import manager
@@ -25,6 +26,9 @@ class MultiattachReadonlyDataPathTest(manager.MultiattachScenarioTest):
 
     @decorators.idempotent_id('4305c912-a682-42e8-a5fa-1f37ddf307e2')
     @decorators.attr(type='slow')
+    # The readers attach through nova with the primary's (non-admin)
+    # credentials: a cloud with this defect hands them a read-write disk.
+    @known_defects.unless_known('cinder-readonly-access-mode')
     @unstable.services('compute', 'volume', 'image', 'network')
     def test_readonly_attachments_read_but_refuse_writes(self):
         """Guests attached to a readonly volume read it and cannot write.
