@@ -2,7 +2,7 @@
 
 One mixin for the API tests (tests/api/base.py) and the scenario tests
 (tests/scenario/manager.py), so that both attach, detach and clean up the
-same way, and the block device mappings both boot servers with:
+same way:
 
 * the detach is registered as a cleanup before the attach request is sent;
 * every attach is waited on cinder's attachment record for that server,
@@ -10,6 +10,8 @@ same way, and the block device mappings both boot servers with:
   which says little for a multiattach volume);
 * the cleanup detaches only what cinder still lists, and a volume or
   attachment already gone is fine.
+
+Also the block device mappings both boot servers with a volume.
 
 The class using it provides ``volumes_client``, ``servers_client``
 (tempest's), ``volume_attachments_client`` (mattach_tempest.services.compute:
