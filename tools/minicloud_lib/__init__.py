@@ -10,6 +10,8 @@ Modules, each small and with one job:
   bootstrap   databases, keystone, catalog, flavors, volume type, images,
               accounts
   tempest_ws  the tempest workspace (tempest.conf, accounts file)
+  libvirt_host  --virt libvirt, host side: libvirtd, bridge, cleanup
+  guest_cloud   --virt libvirt: the guests' network, the guest image
   cli         the `tools/minicloud` sub-commands
 
 Imported by the cloud's own processes, inside its venv (not by this CLI):
@@ -18,4 +20,9 @@ Imported by the cloud's own processes, inside its venv (not by this CLI):
   nova_virt_ext/minicloud_fake  ... nova's fake driver, fixed node UUID,
                                 snapshots that upload
   cinder_fake                   cinder fake backend reporting multiattach
+  cinder_loop                   --virt libvirt: cinder backend, a sparse
+                                file + loop device per volume ('local')
+  ml2_tap (+ neutron_ext/)      --virt libvirt: ML2 driver, tap ports
+  tap_agent                     --virt libvirt: taps into the bridge
+                                (system python, not the venv)
 """
