@@ -397,12 +397,31 @@ def _tempest_run(args):
     log('tempest: %s; wall %.0f s' % (
         ', '.join('%s %d' % kv for kv in totals.items()), wall))
     log('report %s, subunit %s' % (report, subunit))
+    _capability_report(subunit)
     if totals['Passed'] + totals['Failed'] == 0:
         log('no test ran: failing the run')
         return rc or 1
     if totals['Failed']:
         return rc or 1
     return rc
+
+
+def _capability_report(subunit):
+    """tools/report on the run: results grouped by capability.
+
+    The table goes to stdout; the JSON and the self-contained HTML page
+    are kept beside the subunit stream. A report that cannot be made is
+    said, and does not change the run's result (the stream is kept).
+    """
+    base = subunit[:-len('.subunit')]
+    argv = [os.path.join(layout.VBIN, 'python'),
+            os.path.join(layout.REPO, 'tools', 'report'),
+            '--html-file', base + '.html', '--json-file', base + '.json',
+            subunit]
+    if subprocess.call(argv) == 0:
+        log('capability report %s.html, %s.json' % (base, base))
+    else:
+        log('capability report failed (tools/report %s)' % subunit)
 
 
 def _totals(report):
