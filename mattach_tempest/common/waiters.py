@@ -17,7 +17,6 @@ import time
 
 from oslo_log import log as logging
 from tempest import config
-from tempest.lib.common import api_version_request
 from tempest.lib import exceptions as lib_exc
 
 from mattach_tempest.services.compute import volume_attachments_client
@@ -46,11 +45,9 @@ def reserve_grace(microversion):
     reserved cinder attachment for the server. ASYNC_RESERVE_GRACE from
     2.101 and for 'latest', which may be 2.101 or more.
     """
-    if microversion is None or (
-            microversion != 'latest' and
-            api_version_request.APIVersionRequest(microversion) <
-            api_version_request.APIVersionRequest(
-                volume_attachments_client.NO_ATTACH_BODY)):
+    # Only an attach nova answers with 200 and a body is answered after
+    # the reserve: the client's own reading of the microversion says which.
+    if volume_attachments_client.attach_success_codes(microversion) == [200]:
         return 0
     return ASYNC_RESERVE_GRACE
 

@@ -175,11 +175,10 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         asynchronously, so wait for the volume to leave in-use first.
         """
         try:
-            volume = self.volumes_client.show_volume(volume_id)['volume']
-            if volume['status'] not in ('available', 'error'):
-                waiters.wait_until(
-                    lambda: self._volume_deletable(volume_id),
-                    'volume %s to be released before its delete' % volume_id)
+            # Returns at the first look when nothing holds the volume.
+            waiters.wait_until(
+                lambda: self._volume_deletable(volume_id),
+                'volume %s to be released before its delete' % volume_id)
             self.volumes_client.delete_volume(volume_id)
         except lib_exc.NotFound:
             return
