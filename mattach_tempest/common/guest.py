@@ -47,7 +47,11 @@ CONSOLE_TAIL_LINES = 60
 #: Bytes per line of a region pattern (see region_pattern).
 PATTERN_LINE_BYTES = 64
 _TAG_RE = re.compile(r'^[A-Za-z0-9_-]{1,16}$')
-_PATTERN_PREFIX = 'mattach-tempest tag=%s region=%04d line=%06d'
+# Fixed-width fields: every line is PATTERN_LINE_BYTES long whatever the
+# region and line numbers (up to the limits below) and the tag (up to 16).
+_PATTERN_PREFIX = 'mattach-tempest tag=%s region=%07d line=%06d'
+_MAX_REGION_INDEX = 10 ** 7 - 1
+_MAX_LINES = 10 ** 6
 _FS_FORCE_OPTIONS = {'ext2': '-F -q', 'ext3': '-F -q', 'ext4': '-F -q',
                      'xfs': '-f -q', 'btrfs': '-f -q'}
 _NOT_DISKS = re.compile(r'^(loop|ram|zram|sr|fd|nbd|md|dm-)\d*')
@@ -94,6 +98,22 @@ def _pattern_padding(tag):
     return '.' * (PATTERN_LINE_BYTES - 1 - len(_PATTERN_PREFIX % (tag, 0, 0)))
 
 
+def _pattern_lines(index, region_kib):
+    """Lines of a region's pattern; refuses numbers the fields cannot hold.
+
+    A wider number would make longer lines: a region larger than
+    region_kib, cut short by the write, and a checksum that never matches.
+    """
+    lines = region_kib * 1024 // PATTERN_LINE_BYTES
+    if not 0 <= index <= _MAX_REGION_INDEX:
+        raise ValueError('Region index %d is outside 0-%d'
+                         % (index, _MAX_REGION_INDEX))
+    if lines > _MAX_LINES:
+        raise ValueError('A region of %d KiB has more than %d lines'
+                         % (region_kib, _MAX_LINES))
+    return lines
+
+
 def region_pattern(tag, index, region_kib):
     """The bytes a guest writes into region `index` (see Guest.write_region).
 
@@ -103,7 +123,7 @@ def region_pattern(tag, index, region_kib):
     """
     check_tag(tag)
     pad = _pattern_padding(tag)
-    lines = region_kib * 1024 // PATTERN_LINE_BYTES
+    lines = _pattern_lines(index, region_kib)
     return ''.join('%s%s\n' % (_PATTERN_PREFIX % (tag, index, n), pad)
                    for n in range(lines)).encode('ascii')
 
@@ -451,7 +471,7 @@ class Guest(object):
     @staticmethod
     def _pattern_script(tag, index, region_kib, path):
         """A busybox ash loop writing region_pattern(...) to `path`."""
-        lines = region_kib * 1024 // PATTERN_LINE_BYTES
+        lines = _pattern_lines(index, region_kib)
         line_format = _PATTERN_PREFIX + _pattern_padding(tag) + '\\n'
         return ('n=0; while [ $n -lt %d ]; do printf %s %s %d $n; '
                 'n=$((n+1)); done > %s'

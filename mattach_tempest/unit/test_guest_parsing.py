@@ -143,7 +143,21 @@ class PatternTest(base.TestCase):
         self.assertEqual(64, len(lines))
         self.assertTrue(all(len(line) == 63 for line in lines))
         self.assertTrue(lines[5].startswith(
-            b'mattach-tempest tag=t-1 region=0007 line=000005'))
+            b'mattach-tempest tag=t-1 region=0000007 line=000005'))
+
+    def test_lines_keep_their_width_far_into_the_volume(self):
+        # Region 16384 of 64 KiB starts at 1 GiB: a five-digit index once
+        # made 65-byte lines, a 65 KiB pattern and a 64 KiB write.
+        for tag in ('t', 'a' * 16):
+            data = guest.region_pattern(tag, 16384, 64)
+            self.assertEqual(64 * 1024, len(data))
+            self.assertEqual({64}, {len(line) + 1
+                                    for line in data.split(b'\n')[:-1]})
+
+    def test_numbers_the_fields_cannot_hold_are_refused(self):
+        self.assertRaises(ValueError, guest.region_pattern, 't', 10 ** 7, 4)
+        self.assertRaises(ValueError, guest.region_pattern, 't', -1, 4)
+        self.assertRaises(ValueError, guest.region_pattern, 't', 0, 62501)
 
     def test_regions_and_tags_differ(self):
         sums = {guest.region_checksum(tag, index, 4)
