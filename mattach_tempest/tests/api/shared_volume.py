@@ -7,7 +7,6 @@ or refuse.
 """
 
 from tempest import config
-from tempest.lib.common import api_version_request
 from tempest.lib.common.utils import data_utils
 from tempest.lib import exceptions as lib_exc
 
@@ -130,12 +129,3 @@ class SharedVolumeMixin(object):
                       'The %s refusal does not give the expected reason'
                       % exc.status_code)
         return exc
-
-    def skip_unless_microversion(self, service, microversion, why):
-        """Skip unless [<service>] max_microversion reaches `microversion`."""
-        configured = getattr(CONF, service).max_microversion
-        if (api_version_request.APIVersionRequest(configured) <
-                api_version_request.APIVersionRequest(microversion)):
-            raise self.skipException(
-                '%s needs %s microversion %s: [%s] max_microversion = %s'
-                % (why, service, microversion, service, configured))
