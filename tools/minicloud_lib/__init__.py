@@ -18,7 +18,9 @@ Imported by the cloud's own processes, inside its venv (not by this CLI):
   wsgi                          gunicorn app factories (reset sys.argv first)
   nova_compute                  nova-compute launcher that can load ...
   nova_virt_ext/minicloud_fake  ... nova's fake driver, fixed node UUID,
-                                snapshots that upload
+                                snapshots that upload (--virt fake)
+  nova_virt_ext/minicloud_libvirt  ... nova's libvirt driver, extending
+                                attached loop volumes (--virt libvirt)
   cinder_fake                   cinder fake backend reporting multiattach
   cinder_loop                   --virt libvirt: cinder backend, a sparse
                                 file + loop device per volume ('local')

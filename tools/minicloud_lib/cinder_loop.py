@@ -16,7 +16,9 @@ only block device we can share between qemu processes.
 cinder.conf: volume_driver = minicloud_lib.cinder_loop.LoopVolumeDriver
              loop_volume_dir = <dir>
 """
+import fcntl
 import os
+import stat
 import subprocess
 
 from oslo_config import cfg
@@ -28,6 +30,8 @@ from cinder.volume import volume_utils
 
 LOG = logging.getLogger(__name__)
 GIB = 1024 ** 3
+LOOP_CTL_GET_FREE = 0x4C82     # linux/loop.h
+LOOP_MAJOR = 7
 
 loop_opts = [cfg.StrOpt('loop_volume_dir',
                         help='directory of the volumes\' sparse files')]
@@ -35,8 +39,32 @@ cfg.CONF.register_opts(loop_opts, group='backend_defaults')
 
 
 def _run(*argv):
-    return subprocess.run(argv, check=True, capture_output=True,
-                          text=True).stdout.strip()
+    """Run argv; on failure raise with its stderr, which cinder then logs."""
+    proc = subprocess.run(argv, capture_output=True, text=True)
+    if proc.returncode:
+        raise RuntimeError('%s failed (exit %d): %s' % (
+            ' '.join(argv), proc.returncode, proc.stderr.strip()))
+    return proc.stdout.strip()
+
+
+def free_loop_node():
+    """A free loop device's node, made with mknod if /dev lacks it.
+
+    Where /dev is not a devtmpfs (a container's /dev with only loop0-7),
+    the kernel creates loop8 and up on request but no node appears for
+    them, and `losetup --find` fails once the first eight are taken (loop
+    devices are global to the kernel: other tenants of the host count).
+    """
+    fd = os.open('/dev/loop-control', os.O_RDWR)
+    try:
+        number = fcntl.ioctl(fd, LOOP_CTL_GET_FREE)
+    finally:
+        os.close(fd)
+    node = '/dev/loop%d' % number
+    if not os.path.exists(node):
+        os.mknod(node, stat.S_IFBLK | 0o660,
+                 os.makedev(LOOP_MAJOR, number))
+    return node
 
 
 def loops_of(path):
@@ -69,7 +97,20 @@ class LoopVolumeDriver(driver.VolumeDriver):
         found = loops_of(path)
         if found:
             return found[0]
-        return _run('losetup', '--find', '--show', path)
+        try:
+            return _run('losetup', '--find', '--show', path)
+        except RuntimeError as exc:
+            LOG.warning('%s; trying a loop device node of our own', exc)
+        # Another process may take the free device between the ioctl and
+        # losetup: a few tries.
+        for attempt in range(3):
+            node = free_loop_node()
+            try:
+                _run('losetup', node, path)
+                return node
+            except RuntimeError as exc:
+                LOG.warning('attempt %d: %s', attempt + 1, exc)
+        raise RuntimeError('no loop device for %s' % path)
 
     def _detach_loops(self, path):
         for dev in loops_of(path):
@@ -91,7 +132,11 @@ class LoopVolumeDriver(driver.VolumeDriver):
         _run('losetup', '--version')
 
     def _update_volume_stats(self):
+        # Fractional GiB: on a file system under 1 GiB whole numbers would
+        # report a total of 0, which cinder's CapacityFilter refuses.
         st = os.statvfs(self._dir)
+        total_gb = round(st.f_blocks * st.f_frsize / GIB, 2)
+        free_gb = round(st.f_bavail * st.f_frsize / GIB, 2)
         self._stats = {
             'volume_backend_name': self.backend_name,
             'vendor_name': 'Open Source',
@@ -99,8 +144,8 @@ class LoopVolumeDriver(driver.VolumeDriver):
             'storage_protocol': 'local',
             'pools': [{
                 'pool_name': self.backend_name,
-                'total_capacity_gb': st.f_blocks * st.f_frsize // GIB,
-                'free_capacity_gb': st.f_bavail * st.f_frsize // GIB,
+                'total_capacity_gb': total_gb,
+                'free_capacity_gb': free_gb,
                 'reserved_percentage': 0,
                 'multiattach': True,
                 'thin_provisioning_support': True,
@@ -150,6 +195,16 @@ class LoopVolumeDriver(driver.VolumeDriver):
         os.truncate(path, new_size * GIB)
         for dev in loops_of(path):
             _run('losetup', '--set-capacity', dev)
+
+    def retype(self, context, volume, new_type, diff, host):
+        """Retype in place: True, no model update.
+
+        Every volume of this backend is a loop device any number of guests
+        can share; a type's multiattach spec changes nothing here. Without
+        this, the base driver's False makes cinder migrate the volume, which
+        the default migration policy ('never') refuses.
+        """
+        return True, None
 
     # ---------------------------------------------------------- exports
     def ensure_export(self, context, volume):

@@ -358,6 +358,7 @@ def _tempest_run(args):
     if args.config_file:
         argv += ['--config-file', os.path.abspath(args.config_file)]
     log('running: %s' % ' '.join(argv))
+    log_marks = _log_sizes()
     t0 = time.monotonic()
     env = tempest_ws.env()
     tempest_proc = subprocess.Popen(argv, cwd=layout.TEMPEST, env=env,
@@ -402,8 +403,65 @@ def _tempest_run(args):
         log('no test ran: failing the run')
         return rc or 1
     if totals['Failed']:
+        _print_cloud_errors(log_marks)
         return rc or 1
     return rc
+
+
+# The services whose ERROR lines explain most failed tests (a volume in
+# error, a server that did not boot, an attach that failed on the host).
+_ERROR_LOGS = ('cinder-scheduler', 'cinder-volume', 'nova-conductor',
+               'nova-compute', 'nova-scheduler', 'neutron', 'tap-agent')
+
+
+def _log_sizes():
+    sizes = {}
+    for name in _ERROR_LOGS:
+        try:
+            sizes[name] = os.path.getsize(procs.logfile(name))
+        except OSError:
+            sizes[name] = 0
+    return sizes
+
+
+def _is_error_message(line):
+    """An ERROR line that says something: not a traceback's frame.
+
+    oslo.log writes each traceback line as its own ERROR record,
+    '<time> <pid> ERROR <logger> <text>', frames indented, so keeping
+    unindented texts (after the request context, if any) keeps the
+    messages and the exceptions raised.
+    """
+    head, sep, rest = line.partition(b' ERROR ')
+    if not sep:
+        return False
+    _logger, _, text = rest.partition(b' ')
+    if text.startswith(b'['):     # nova's and cinder's request context
+        text = text.partition(b'] ')[2]
+    text = text.rstrip()
+    return bool(text) and not text.startswith((b' ', b'Traceback'))
+
+
+def _print_cloud_errors(since, limit=12, width=400):
+    """The last ERROR lines each service logged during the run.
+
+    A failed test says what the API answered; the reason (no valid
+    backend, a command that failed on the host) is in the services' logs,
+    which a CI job's printed tail would otherwise never show.
+    """
+    for name, offset in sorted(since.items()):
+        try:
+            with open(procs.logfile(name), 'rb') as f:
+                f.seek(offset)
+                lines = [line.decode('utf-8', 'replace').rstrip()
+                         for line in f if _is_error_message(line)]
+        except OSError:
+            continue
+        if lines:
+            log('%d ERROR line(s) in %s during the run, the last %d:' % (
+                len(lines), procs.logfile(name), min(limit, len(lines))))
+            for line in lines[-limit:]:
+                print('  ' + line[:width])
 
 
 def _capability_report(subunit):
@@ -456,10 +514,11 @@ def main(argv=None):
                            ('run', 'up, run the plugin suite, down')):
         sp = sub.add_parser(name, help=helptext)
         sp.add_argument('--virt', choices=['fake', 'libvirt'],
-                        default='fake',
-                        help='fake: nova fake driver + fake cinder backend '
-                        '(API only, fast); libvirt: qemu TCG guests on a '
-                        'bridge, loop-device volumes (SSH, data path)')
+                        default='libvirt',
+                        help='libvirt (the default): real qemu TCG guests '
+                        'on a bridge, loop-device volumes, every test runs; '
+                        'fake: nova\'s fake driver and a fake cinder backend, '
+                        'faster, API tests only (the data-path tests skip)')
     run_p = sub.choices['run']
     run_p.add_argument('--keep', action='store_true',
                        help='leave the cloud running afterwards')

@@ -218,7 +218,10 @@ def nova(virt='fake'):
         # One compute host: resize must be allowed onto the same host.
         'allow_resize_to_same_host': True,
         'compute_driver': {'fake': 'minicloud_fake.FixedNodeFakeDriver',
-                           'libvirt': 'libvirt.LibvirtDriver'}[virt],
+                           # libvirt's driver, extending attached loop
+                           # volumes (nova_virt_ext/minicloud_libvirt).
+                           'libvirt': 'minicloud_libvirt.'
+                                      'LoopExtendLibvirtDriver'}[virt],
     })
     extra = libvirt_nova(d) if virt == 'libvirt' else {}
     if virt == 'libvirt':

@@ -4,7 +4,8 @@ nova.virt.driver.load_compute_driver imports 'nova.virt.<compute_driver>'
 only, so a driver outside nova cannot be named in nova.conf. This launcher
 adds tools/minicloud_lib/nova_virt_ext to nova.virt.__path__ and then runs
 the stock nova-compute main(); nova.conf says
-compute_driver = minicloud_fake.FixedNodeFakeDriver.
+compute_driver = minicloud_fake.FixedNodeFakeDriver (--virt fake) or
+minicloud_libvirt.LoopExtendLibvirtDriver (--virt libvirt).
 Run as: python -m minicloud_lib.nova_compute --config-dir <dir>
 """
 import os

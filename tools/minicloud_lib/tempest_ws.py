@@ -5,8 +5,9 @@ command runs with HOME and TMPDIR inside the state dir (env()). Two configs:
 etc/tempest.conf (dynamic credentials, admin available) and
 etc/tempest-accounts.conf (pre-provisioned non-admin accounts from
 etc/accounts.yaml, as a certification run would use). Feature flags say
-what this cloud (nova fake virt driver, fake cinder backend, no guests, no
-neutron agents) really does; each has its reason next to it.
+what this cloud really does, with --virt fake (nova's fake virt driver, a
+fake cinder backend, no guests) or --virt libvirt (qemu TCG guests, loop
+device volumes, a flat network); each has its reason next to it.
 """
 import json
 import os
@@ -163,9 +164,11 @@ def libvirt_options(opts):
     opts['compute'].update({'fixed_network_name': net,
                             'build_timeout': 300})
     opts['compute-feature-enabled'].update({
-        'swap_volume': False,       # libvirt + 'local' volumes: untested
-        'extend_attached_volume': False,  # nova's 'local' volume driver
-                                          # cannot extend (NotImplemented)
+        # libvirt's block copy onto the new loop device: tempest's
+        # TestMultiAttachVolumeSwap passes here.
+        'swap_volume': True,
+        # nova_virt_ext/minicloud_libvirt: the loop device's new size.
+        'extend_attached_volume': True,
         'console_output': True,     # the serial console log file
         'pause': True, 'suspend': False, 'rescue': False,
         'config_drive': True,       # force_config_drive
@@ -174,8 +177,6 @@ def libvirt_options(opts):
     })
     opts['volume'].update({'storage_protocol': 'local',
                            'backend_names': 'loop', 'build_timeout': 300})
-    opts['volume-feature-enabled'].update({
-        'extend_attached_volume': False})
     opts['validation'] = {
         'run_validation': True, 'connect_method': 'fixed',
         'auth_method': 'keypair', 'image_ssh_user': 'cirros',
