@@ -36,7 +36,8 @@ class MultiattachTempestPlugin(plugins.TempestPlugin):
             'name': 'mattach_volume',
             'service_version': 'mattach.volume.v3',
             'module_path': 'mattach_tempest.services.volume',
-            'client_names': ['AttachmentsClient', 'SnapshotsClient'],
+            'client_names': ['AttachmentsClient', 'MessagesClient',
+                             'SnapshotsClient'],
         }
         volume_clients.update(volume_config)
         compute_config = config.service_client_config('compute')

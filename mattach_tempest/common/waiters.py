@@ -212,17 +212,43 @@ def wait_for_attachment_removed(volumes_client, volume_id, server_id):
                % (volume_id, server_id))
 
 
-def wait_for_volume_status(volumes_client, volume_id, status):
+def cinder_messages(messages_client, resource_id):
+    """What cinder told the user about a resource (its user messages).
+
+    A volume in error says nothing of why; cinder's messages API does
+    ("schedule allocate volume: Could not find any available weighted
+    backend."). `messages_client`: mattach_volume.MessagesClient. For an
+    error's text only: any failure to read them gives an empty list, never
+    an exception hiding the error being reported.
+    """
+    if messages_client is None:
+        return []
+    try:
+        messages = messages_client.list_messages_about(
+            resource_id)['messages']
+    except Exception as exc:
+        LOG.warning('Could not read cinder\'s user messages for %s: %s',
+                    resource_id, exc)
+        return []
+    return ['%s (%s)' % (m.get('user_message'), m.get('created_at'))
+            for m in messages]
+
+
+def wait_for_volume_status(volumes_client, volume_id, status,
+                           messages_client=None):
     """Wait for a volume status; an unexpected error status fails fast.
 
-    Returns the volume as the wait saw it in that status.
+    With `messages_client` the failure quotes cinder's user messages
+    about the volume. Returns the volume as the wait saw it in that status.
     """
     def reached():
         volume = volumes_client.show_volume(volume_id)['volume']
         if volume['status'] != status and 'error' in volume['status']:
+            said = cinder_messages(messages_client, volume_id)
             raise lib_exc.TimeoutException(
-                'Volume %s went to %s while waiting for %s'
-                % (volume_id, volume['status'], status))
+                'Volume %s went to %s while waiting for %s%s'
+                % (volume_id, volume['status'], status,
+                   '; cinder says: %s' % ' | '.join(said) if said else ''))
         if volume['status'] == status:
             return True, volume
         return False, volume['status']

@@ -45,6 +45,20 @@ class FakeVolumesClient(object):
         return {'volume': item}
 
 
+class FakeMessagesClient(object):
+    """list_messages_about answers `answer`, or raises it."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.asked = []
+
+    def list_messages_about(self, resource_uuid):
+        self.asked.append(resource_uuid)
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return {'messages': self.answer}
+
+
 def volume(status, *servers):
     return {'id': VOLUME_ID, 'status': status, 'multiattach': True,
             'attachments': [{'server_id': server, 'volume_id': VOLUME_ID,
@@ -413,6 +427,32 @@ class WaitForVolumeStatusTest(WaitersTestCase):
                                 VOLUME_ID, 'available')
         self.assertIn('went to error while waiting for available', str(exc))
         self.assertEqual([3], self.clock.sleeps)
+
+    def test_error_quotes_what_cinder_told_the_user(self):
+        client = FakeVolumesClient(volume('error'))
+        messages = FakeMessagesClient([{
+            'user_message': 'schedule allocate volume: Could not find any '
+                            'available weighted backend.',
+            'created_at': '2026-11-22T10:00:00'}])
+        exc = self.assertRaises(lib_exc.TimeoutException,
+                                waiters.wait_for_volume_status, client,
+                                VOLUME_ID, 'available',
+                                messages_client=messages)
+        self.assertIn('went to error while waiting for available; cinder '
+                      'says: schedule allocate volume: Could not find any '
+                      'available weighted backend. (2026-11-22T10:00:00)',
+                      str(exc))
+        self.assertEqual([VOLUME_ID], messages.asked)
+
+    def test_unreadable_messages_leave_the_error_as_it_is(self):
+        client = FakeVolumesClient(volume('error'))
+        messages = FakeMessagesClient(lib_exc.NotFound())
+        exc = self.assertRaises(lib_exc.TimeoutException,
+                                waiters.wait_for_volume_status, client,
+                                VOLUME_ID, 'available',
+                                messages_client=messages)
+        self.assertIn('went to error while waiting for available', str(exc))
+        self.assertNotIn('cinder says', str(exc))
 
     def test_waiting_for_an_error_status_works(self):
         client = FakeVolumesClient(volume('deleting'), volume('error'))

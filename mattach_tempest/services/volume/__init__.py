@@ -1,6 +1,8 @@
 from mattach_tempest.services.volume.attachments_client import \
     AttachmentsClient
+from mattach_tempest.services.volume.messages_client import \
+    MessagesClient
 from mattach_tempest.services.volume.snapshots_client import \
     SnapshotsClient
 
-__all__ = ['AttachmentsClient', 'SnapshotsClient']
+__all__ = ['AttachmentsClient', 'MessagesClient', 'SnapshotsClient']

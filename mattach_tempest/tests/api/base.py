@@ -99,6 +99,9 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         cls.snapshots_client = (
             cls.os_primary.mattach_volume.SnapshotsClient())
         cls.volume_types_client = cls.os_primary.volume_types_client_latest
+        # For failures only: why cinder put a volume in error.
+        cls.volume_messages_client = (
+            cls.os_primary.mattach_volume.MessagesClient())
         cls.attachments_client = (
             cls.os_primary.mattach_volume.AttachmentsClient())
         cls.volume_attachments_client = (
@@ -155,7 +158,8 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         self.addCleanup(self.delete_volume, volume['id'])
         if wait_until:
             volume = waiters.wait_for_volume_status(
-                self.volumes_client, volume['id'], wait_until)
+                self.volumes_client, volume['id'], wait_until,
+                messages_client=self.volume_messages_client)
         return volume
 
     def create_multiattach_volume(self, **kwargs):

@@ -17,6 +17,7 @@ Conventions of every test here:
 """
 
 import functools
+import time
 
 from oslo_log import log as logging
 from tempest import config
@@ -65,6 +66,8 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
             cls.os_primary.mattach_compute.VolumeAttachmentsClient())
         cls.attachments_client = (
             cls.os_primary.mattach_volume.AttachmentsClient())
+        # For failures only: why cinder put a volume in error.
+        cls.messages_client = cls.os_primary.mattach_volume.MessagesClient()
 
     def setUp(self):
         super().setUp()
@@ -81,8 +84,14 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         attachments asynchronously.
         """
         volume = self.create_volume(
-            volume_type=CONF.volume.volume_type_multiattach, **kwargs)
+            volume_type=CONF.volume.volume_type_multiattach,
+            wait_until=None, **kwargs)
         self.addCleanup(self._wait_volume_released, volume['id'])
+        # Ours, not tempest's wait: a volume in error is reported with
+        # cinder's user messages saying why.
+        volume = waiters.wait_for_volume_status(
+            self.volumes_client, volume['id'], 'available',
+            messages_client=self.messages_client)
         self.assertTrue(volume['multiattach'],
                         'Volume %s of type %s is not multiattach'
                         % (volume['id'], CONF.volume.volume_type_multiattach))
@@ -114,9 +123,14 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         """
         validation_resources = self.get_test_validation_resources(
             self.os_primary)
+        started = time.monotonic()
         server = self.create_server(
             wait_until='SSHABLE', validatable=True,
             validation_resources=validation_resources, **kwargs)
+        # Boot-to-SSH time: what the operator tunes [validation] and
+        # [compute] build_timeout by.
+        LOG.info('Server %s (%s) SSH-able %.1f s after its create request',
+                 server['name'], server['id'], time.monotonic() - started)
         self.guest_servers.append(server)
         if CONF.validation.connect_method == 'floating':
             ip = validation_resources['floating_ip']['ip']
