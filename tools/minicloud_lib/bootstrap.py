@@ -260,6 +260,22 @@ def wait_agents(sess, timeout):
             'report up in the %s service list' % api_name)
 
 
+def wait_volume_backend(sess, timeout):
+    """Wait until cinder's scheduler knows a pool reporting multiattach.
+
+    cinder-volume reporting 'up' is not enough: until its capabilities
+    reach the scheduler, every volume create fails (no valid backend).
+    """
+    path = '/v3/%s/scheduler-stats/get_pools?detail=True' % sess.project_id
+
+    def multiattach_pool():
+        pools = sess.get('cinder-api', path).get('pools', [])
+        return any(p.get('capabilities', {}).get('multiattach')
+                   for p in pools)
+    procs.wait_for('cinder-volume', multiattach_pool, timeout,
+                   'reach the scheduler with a pool reporting multiattach')
+
+
 def discover_compute(sess, timeout):
     """Map the compute host into cell1 and wait for its resource provider."""
     b = layout.VBIN + '/'

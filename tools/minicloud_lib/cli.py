@@ -190,6 +190,7 @@ def up(args):
     else:
         images = bootstrap.ensure_images(sess)
     bootstrap.discover_compute(sess, START_TIMEOUT)
+    bootstrap.wait_volume_backend(sess, START_TIMEOUT)
     tempest_ws.write(images, args.virt)
     open(UP_STAMP, 'w').close()
     t_up = time.monotonic() - t0
@@ -198,7 +199,23 @@ def up(args):
         % (t_install, t_up, rss / 2**30, pss / 2**30))
     log('tempest workspace: %s (etc/tempest.conf, etc/tempest-accounts.conf)'
         % layout.TEMPEST)
+    _report_disk()
     return 0
+
+
+def _report_disk(low_gib=2.0):
+    """Free space where volumes and guest disks live, a warning if low.
+
+    Volumes and guest disks are sparse, but guests write, snapshots copy
+    and glance stores images there: a nearly full disk fails creates in
+    ways (volume in error, server in error) that say nothing about space.
+    """
+    st = os.statvfs(layout.DATA)
+    free = st.f_bavail * st.f_frsize / 2**30
+    log('%.1f GiB free on the file system of %s' % (free, layout.DATA))
+    if free < low_gib:
+        log('WARNING: under %.0f GiB free: volume and server creates may '
+            'fail for want of space' % low_gib)
 
 
 def cloud_memory():

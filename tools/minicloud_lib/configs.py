@@ -285,6 +285,13 @@ def cinder(virt='fake'):
         'enabled_backends': virt,
         'api_paste_config': os.path.join(d, 'api-paste.ini'),
         'osapi_volume_listen': layout.HOST,
+        # cinder-volume's first capabilities reach the scheduler only if
+        # the scheduler's queue exists by then; when both start together
+        # they can be lost, and the scheduler knows no backend (volumes go
+        # to error) until the next periodic report: every 10 s here, not
+        # after 60 s plus up to 60 s of random delay.
+        'periodic_interval': 10,
+        'periodic_fuzzy_delay': 0,
     })
     backend = {'fake': {
         'volume_driver': 'minicloud_lib.cinder_fake.MultiattachFakeDriver',
