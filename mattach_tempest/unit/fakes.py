@@ -98,3 +98,20 @@ def make_client(client_class, endpoint, service):
     http = FakeHttp()
     client.http_obj = http
     return client, http
+
+
+class ClientTestMixin(object):
+    """setUp of a service client test: self.client on a fake self.http.
+
+    The test class names the client class, its endpoint and its service
+    (the catalog type the auth provider answers for).
+    """
+
+    client_class = None
+    endpoint = VOLUME_ENDPOINT
+    service = 'block-storage'
+
+    def setUp(self):
+        super().setUp()
+        self.client, self.http = make_client(self.client_class,
+                                             self.endpoint, self.service)

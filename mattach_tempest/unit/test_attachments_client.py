@@ -19,13 +19,9 @@ ATTACHMENT = {'id': ATTACHMENT_ID, 'status': 'reserved',
               'detached_at': None, 'connection_info': {}}
 
 
-class AttachmentsClientTest(base.TestCase):
+class AttachmentsClientTest(fakes.ClientTestMixin, base.TestCase):
 
-    def setUp(self):
-        super().setUp()
-        self.client, self.http = fakes.make_client(
-            attachments_client.AttachmentsClient, fakes.VOLUME_ENDPOINT,
-            'block-storage')
+    client_class = attachments_client.AttachmentsClient
 
     def assertRequest(self, method, url, microversion, body=None):
         request = self.http.last

@@ -19,13 +19,9 @@ def message(resource_uuid, text):
             'message_level': 'ERROR'}
 
 
-class MessagesClientTest(base.TestCase):
+class MessagesClientTest(fakes.ClientTestMixin, base.TestCase):
 
-    def setUp(self):
-        super().setUp()
-        self.client, self.http = fakes.make_client(
-            messages_client.MessagesClient, fakes.VOLUME_ENDPOINT,
-            'block-storage')
+    client_class = messages_client.MessagesClient
 
     def test_asks_at_3_3_whatever_the_class_selected(self):
         self.useFixture(api_microversion_fixture.APIMicroversionFixture(

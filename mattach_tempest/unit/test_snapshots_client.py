@@ -12,13 +12,9 @@ SNAPSHOT = fakes.VOLUME_ENDPOINT + '/snapshots/' + SNAPSHOT_ID
 HEADER = 'Openstack-Api-Version'
 
 
-class SnapshotsClientTest(base.TestCase):
+class SnapshotsClientTest(fakes.ClientTestMixin, base.TestCase):
 
-    def setUp(self):
-        super().setUp()
-        self.client, self.http = fakes.make_client(
-            snapshots_client.SnapshotsClient, fakes.VOLUME_ENDPOINT,
-            'block-storage')
+    client_class = snapshots_client.SnapshotsClient
 
     def select_microversion(self, microversion):
         """What a test class's resource_setup does (reset on cleanup)."""

@@ -32,12 +32,11 @@ class AttachSuccessCodesTest(base.TestCase):
                              microversion)
 
 
-class VolumeAttachmentsClientTest(base.TestCase):
+class VolumeAttachmentsClientTest(fakes.ClientTestMixin, base.TestCase):
 
-    def setUp(self):
-        super().setUp()
-        self.client, self.http = fakes.make_client(
-            vac.VolumeAttachmentsClient, fakes.COMPUTE_ENDPOINT, 'compute')
+    client_class = vac.VolumeAttachmentsClient
+    endpoint = fakes.COMPUTE_ENDPOINT
+    service = 'compute'
 
     def assertRequest(self, method, url, microversion, body=None):
         request = self.http.last
