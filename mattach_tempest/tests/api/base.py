@@ -135,6 +135,16 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
                           'The refusal does not give the expected reason')
         return exc
 
+    @classmethod
+    def resource_name(cls, kind):
+        """A random name for a resource this class creates.
+
+        tempest's convention ([DEFAULT] resource_name_prefix, then the test
+        class): what a cloud's leftovers are traced back by.
+        """
+        return data_utils.rand_name(prefix=CONF.resource_name_prefix,
+                                    name='%s-%s' % (cls.__name__, kind))
+
     # -- volumes -----------------------------------------------------------
 
     def create_volume(self, volume_type=None, wait_until='available',
@@ -145,9 +155,7 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
             ``[volume] volume_type`` (or the cloud's default) when None.
         """
         kwargs.setdefault('size', CONF.volume.volume_size)
-        kwargs.setdefault('name', data_utils.rand_name(
-            prefix=CONF.resource_name_prefix,
-            name=self.__class__.__name__ + '-volume'))
+        kwargs.setdefault('name', self.resource_name('volume'))
         volume_type = volume_type or CONF.volume.volume_type
         if volume_type:
             kwargs['volume_type'] = volume_type
@@ -213,9 +221,7 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         The termination wait is registered before the delete, so cleanups
         (last in, first out) delete, then wait for the server to be gone.
         """
-        kwargs.setdefault('name', data_utils.rand_name(
-            prefix=CONF.resource_name_prefix,
-            name=self.__class__.__name__ + '-server'))
+        kwargs.setdefault('name', self.resource_name('server'))
         tenant_network = self.get_tenant_network()
         if not tenant_network:
             # From compute 2.37 nova requires 'networks'; these servers
@@ -394,9 +400,7 @@ class MultiattachAdminBaseTest(MultiattachBaseTest):
     @classmethod
     def create_volume_type(cls, extra_specs=None, **kwargs):
         """Create a volume type as admin; its delete is a class cleanup."""
-        kwargs.setdefault('name', data_utils.rand_name(
-            prefix=CONF.resource_name_prefix,
-            name=cls.__name__ + '-type'))
+        kwargs.setdefault('name', cls.resource_name('type'))
         volume_type = cls.admin_volume_types_client.create_volume_type(
             extra_specs=extra_specs or {}, **kwargs)['volume_type']
         cls.addClassResourceCleanup(

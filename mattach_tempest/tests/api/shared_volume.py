@@ -6,11 +6,7 @@ build servers sharing a volume, and assert what cinder and nova then hold
 or refuse.
 """
 
-from tempest import config
-from tempest.lib.common.utils import data_utils
 from tempest.lib import exceptions as lib_exc
-
-CONF = config.CONF
 
 
 class SharedVolumeMixin(object):
@@ -48,9 +44,7 @@ class SharedVolumeMixin(object):
         :param message: a fragment of the 400's reason.
         :param kwargs: more server create arguments (min_count ...).
         """
-        name = data_utils.rand_name(
-            prefix=CONF.resource_name_prefix,
-            name=self.__class__.__name__ + '-refused')
+        name = self.resource_name('refused')
         self.expect_no_server_named(
             name, multi_create=kwargs.get('min_count', 1) > 1)
         self.assertRefused(

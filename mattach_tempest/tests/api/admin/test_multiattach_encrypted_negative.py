@@ -7,7 +7,6 @@ encryption type) needs admin; the refused requests are the primary user's.
 """
 
 from tempest import config
-from tempest.lib.common.utils import data_utils
 from tempest.lib import decorators
 from tempest.lib import exceptions as lib_exc
 
@@ -77,9 +76,7 @@ class EncryptedMultiattachCreateNegativeTest(
            "Multiattach cannot be used with encrypted volumes.".
         3. No volume of that name exists.
         """
-        name = data_utils.rand_name(
-            prefix=CONF.resource_name_prefix,
-            name=self.__class__.__name__ + '-volume')
+        name = self.resource_name('volume')
         self.expect_no_volume_named(name)
         self.assertRefused(
             lib_exc.BadRequest, ENCRYPTED_CREATE_REFUSED,

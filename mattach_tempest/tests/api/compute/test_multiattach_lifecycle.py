@@ -10,7 +10,6 @@ attachment id, attached, volume in-use.
 
 from oslo_serialization import jsonutils as json
 from tempest import config
-from tempest.lib.common.utils import data_utils
 from tempest.lib.common.utils import test_utils
 from tempest.lib import decorators
 
@@ -204,9 +203,7 @@ class MultiattachVolumeBackedSnapshotTest(base.MultiattachBaseTest):
         self.attach_volume(other, volume)
         attachments = self.volume_attachments(volume['id'])
 
-        name = data_utils.rand_name(
-            prefix=CONF.resource_name_prefix,
-            name=self.__class__.__name__ + '-image')
+        name = self.resource_name('image')
         self.expect_no_snapshots_of(volume['id'])
         self.expect_no_image_named(name)
         image_id = self.compute_images_client.create_image(

@@ -5,8 +5,6 @@ volume needs no force flag; below 3.66 it is refused with 400 unless
 force=true.
 """
 
-from tempest import config
-from tempest.lib.common.utils import data_utils
 from tempest.lib.common.utils import test_utils
 from tempest.lib import decorators
 from tempest.lib import exceptions as lib_exc
@@ -17,7 +15,6 @@ from mattach_tempest.tests.api import base
 from mattach_tempest.tests.api import shared_volume
 from mattach_tempest.tests import skips
 
-CONF = config.CONF
 
 # cinder volume/api.py _create_snapshot_in_db(), InvalidVolume (400)
 # without force below 3.66.
@@ -35,8 +32,7 @@ class SnapshotMixin(object):
                              'Volume snapshots are not enabled')
 
     def snapshot_name(self):
-        return data_utils.rand_name(prefix=CONF.resource_name_prefix,
-                                    name=self.__class__.__name__ + '-snap')
+        return self.resource_name('snap')
 
     def snapshots_named(self, name):
         """The project's snapshots called `name`.

@@ -6,7 +6,6 @@ every microversion (cinder bug 2008259).
 """
 
 from tempest import config
-from tempest.lib.common.utils import data_utils
 from tempest.lib import decorators
 from tempest.lib import exceptions as lib_exc
 
@@ -52,7 +51,7 @@ class MultiattachVolumeCreateNegativeTest(base.MultiattachBaseTest):
         2. Expect 400 naming the removed parameter.
         3. No volume of that name exists afterwards.
         """
-        name = data_utils.rand_name(self.__class__.__name__ + '-flag')
+        name = self.resource_name('flag')
         self.expect_no_volume_named(name)
         self.assertRefused(
             lib_exc.BadRequest, 'multiattach parameter has been removed',
