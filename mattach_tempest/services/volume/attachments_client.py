@@ -9,37 +9,17 @@ and the ``mode`` argument at 3.54, so every call here sends its own
 
 from urllib import parse
 
-from oslo_serialization import jsonutils as json
-from tempest.lib.common import rest_client
 from tempest.lib import exceptions as lib_exc
+
+from mattach_tempest.services.volume import per_call_microversion
 
 NEW_ATTACH = '3.27'
 ATTACH_COMPLETE = '3.44'
 ATTACH_MODE = '3.54'
 
 
-class AttachmentsClient(rest_client.RestClient):
+class AttachmentsClient(per_call_microversion.PerCallMicroversionClient):
     """Client for /v3/{project_id}/attachments."""
-
-    api_microversion_header_name = 'OpenStack-API-Version'
-
-    def _headers(self, microversion):
-        headers = self.get_headers()
-        headers[self.api_microversion_header_name] = (
-            'volume %s' % microversion)
-        return headers
-
-    # Not named _request: RestClient.request() calls self._request() with
-    # its own signature, so overriding it breaks every call.
-    def _do_call(self, method, url, microversion, expected, body=None):
-        if body is not None:
-            body = json.dumps(body)
-        resp, resp_body = self.request(
-            method, url, headers=self._headers(microversion), body=body)
-        self.expected_success(expected, resp.status)
-        if resp_body:
-            resp_body = json.loads(resp_body)
-        return rest_client.ResponseBody(resp, resp_body or {})
 
     def create_attachment(self, volume_id, instance_id=None, connector=None,
                           mode=None, microversion=None):

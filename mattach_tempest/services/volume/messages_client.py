@@ -8,23 +8,19 @@ needs; this one sends 3.3 on every call, so any test can quote the reason
 when it reports a volume in error.
 """
 
-from oslo_serialization import jsonutils as json
 from tempest.lib.common import rest_client
+
+from mattach_tempest.services.volume import per_call_microversion
 
 MESSAGES = '3.3'
 
 
-class MessagesClient(rest_client.RestClient):
+class MessagesClient(per_call_microversion.PerCallMicroversionClient):
     """Client for /v3/{project_id}/messages (read only)."""
-
-    api_microversion_header_name = 'OpenStack-API-Version'
 
     def list_messages_about(self, resource_uuid):
         """The user messages whose resource_uuid is `resource_uuid`."""
-        headers = self.get_headers()
-        headers[self.api_microversion_header_name] = 'volume ' + MESSAGES
-        resp, body = self.request('GET', 'messages', headers=headers)
-        self.expected_success(200, resp.status)
-        messages = json.loads(body)['messages']
-        return rest_client.ResponseBody(resp, {'messages': [
-            m for m in messages if m.get('resource_uuid') == resource_uuid]})
+        listed = self._do_call('GET', 'messages', MESSAGES, 200)
+        return rest_client.ResponseBody(listed.response, {'messages': [
+            m for m in listed['messages']
+            if m.get('resource_uuid') == resource_uuid]})
