@@ -14,10 +14,13 @@ import time
 
 from . import layout
 
-APT_PACKAGES = ['mariadb-server', 'rabbitmq-server']
+# qemu-utils in every mode: cinder runs qemu-img on every image it copies
+# into a volume (bootable volumes), whatever the virt driver.
+APT_PACKAGES = ['mariadb-server', 'rabbitmq-server', 'qemu-utils']
 # Binaries that prove each package is installed.
 APT_PROBES = {'mariadb-server': '/usr/sbin/mariadbd',
-              'rabbitmq-server': '/usr/lib/rabbitmq/bin/rabbitmq-server'}
+              'rabbitmq-server': '/usr/lib/rabbitmq/bin/rabbitmq-server',
+              'qemu-utils': '/usr/bin/qemu-img'}
 PIP_PACKAGES = ['keystone', 'openstack-placement', 'glance', 'nova', 'cinder',
                 'neutron', 'gunicorn', 'PyMySQL', 'tempest',
                 'python-openstackclient']
