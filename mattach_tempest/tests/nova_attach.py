@@ -1,15 +1,20 @@
-"""Attaching and detaching a volume through nova, waited on cinder.
+"""Attaching and detaching a volume through nova, and who holds it.
 
 One mixin for the API tests (tests/api/base.py) and the scenario tests
-(tests/scenario/manager.py), so that both attach, detach and clean up the
-same way:
+(tests/scenario/manager.py), so that both attach, detach, clean up and
+check the holders of a volume the same way:
 
 * the detach is registered as a cleanup before the attach request is sent;
 * every attach is waited on cinder's attachment record for that server,
   every detach until that record is gone (never on the volume status,
   which says little for a multiattach volume);
 * the cleanup detaches only what cinder still lists, and a volume or
-  attachment already gone is fine.
+  attachment already gone is fine;
+* "held by exactly these servers" is one assertion (assertAttachedOnlyTo)
+  asking both services: cinder's volume view, its attachments API and the
+  volume status, and nova's list on every holder (under cinder's
+  attachment id, at compute >= 2.89 where the cloud has it) and on every
+  former holder (which must list nothing of the volume).
 
 Also the block device mappings both boot servers with a volume.
 
@@ -22,11 +27,23 @@ requests carry.
 """
 
 from tempest import config
+from tempest.lib.common import api_version_request
 from tempest.lib import exceptions as lib_exc
 
 from mattach_tempest.common import waiters
+from mattach_tempest.services.compute import volume_attachments_client
 
 CONF = config.CONF
+
+
+def _at_least(microversion, minimum):
+    """Whether a configured microversion ('latest', None) reaches minimum."""
+    if not microversion:
+        return False
+    if microversion == 'latest':
+        return True
+    return (api_version_request.APIVersionRequest(microversion) >=
+            api_version_request.APIVersionRequest(minimum))
 
 
 def volume_bdm(volume_id, boot_index, delete_on_termination=False):
@@ -53,7 +70,7 @@ def data_volume_bdms(volume_id):
 
 
 class NovaAttachMixin(object):
-    """attach_and_wait, detach_volume and their cleanup."""
+    """attach_and_wait, detach_volume, their cleanup, and the holders."""
 
     @property
     def nova_microversion(self):
@@ -95,11 +112,23 @@ class NovaAttachMixin(object):
             servers_client=self.servers_client, grace=grace)
 
     def detach_volume(self, server, volume):
-        """Detach through nova and wait until the attachment is gone."""
+        """Detach through nova; wait until neither service lists it.
+
+        Nova deletes its block device mapping after cinder's attachment,
+        so a check of both services right after cinder's record went
+        would race nova's last step: wait for that too.
+        """
         self.volume_attachments_client.detach_volume(
             server['id'], volume['id'], microversion=self.nova_microversion)
         waiters.wait_for_attachment_removed(
             self.volumes_client, volume['id'], server['id'])
+
+        def nova_released():
+            listed = self.nova_volume_ids(server['id'])
+            return volume['id'] not in listed, listed
+        waiters.wait_until(
+            nova_released, 'nova to stop listing volume %s on server %s '
+            'after its detach' % (volume['id'], server['id']))
 
     def _detach_for_cleanup(self, server_id, volume_id):
         """Detach the volume from the server if cinder still lists it."""
@@ -117,3 +146,115 @@ class NovaAttachMixin(object):
             return
         waiters.wait_for_attachment_removed(
             self.volumes_client, volume_id, server_id)
+
+    # -- who holds a volume, asked of both services ----------------------
+
+    def nova_listing_microversion(self):
+        """The microversion nova's attachment lists are read at.
+
+        2.89, where nova lists its attachment ids, whenever the cloud
+        ([compute] max_microversion) has it, so that they can be compared
+        with cinder's; else the class's own (ids are then not compared).
+        """
+        own = self.nova_microversion
+        if (not _at_least(own, volume_attachments_client.ATTACHMENT_IDS) and
+                _at_least(CONF.compute.max_microversion,
+                          volume_attachments_client.ATTACHMENT_IDS)):
+            return volume_attachments_client.ATTACHMENT_IDS
+        return own
+
+    def nova_attachments(self, server_id):
+        """[(volume_id, attachment_id)] nova lists on the server, in order.
+
+        attachment_id is None below compute 2.89. One entry per
+        attachment, so that a volume attached twice shows twice.
+        """
+        listed = self.volume_attachments_client.list_volume_attachments(
+            server_id, microversion=self.nova_listing_microversion())
+        return [(a['volumeId'], a.get('attachment_id'))
+                for a in listed['volumeAttachments']]
+
+    def nova_volume_ids(self, server_id):
+        """The volume ids nova lists on the server, one per attachment."""
+        return [volume_id for volume_id, _a in self.nova_attachments(
+            server_id)]
+
+    def assertAttachedOnlyTo(self, volume_id, server_ids,
+                             former_server_ids=()):
+        """Exactly these servers hold the volume, on both services.
+
+        Cinder's volume view lists each server once and the volume is
+        in-use (available when no server is given); cinder's attachments
+        API lists the same attachment ids, every one attached, and no
+        other record (reserved, attaching, error_*); nova lists this
+        volume, and no other, on each server, under cinder's attachment id
+        for that server (compared where nova lists ids, compute >= 2.89);
+        nova lists nothing of the volume on any former holder (a former
+        holder that is gone altogether is fine).
+
+        :returns: {server_id: attachment_id}, as cinder lists them.
+        """
+        volume = self.volumes_client.show_volume(volume_id)['volume']
+        held = [(a['server_id'], a['attachment_id'])
+                for a in volume['attachments']]
+        self.assertEqual(sorted(server_ids), sorted(s for s, _a in held),
+                         'The servers cinder lists on volume %s' % volume_id)
+        self.assertEqual('in-use' if server_ids else 'available',
+                         volume['status'],
+                         'The status of volume %s' % volume_id)
+        records = self.attachments_client.list_attachments(
+            volume_id=volume_id)['attachments']
+        self.assertEqual(
+            sorted((server_id, attachment_id, 'attached')
+                   for server_id, attachment_id in held),
+            sorted((r['instance'], r['id'], r['status']) for r in records),
+            'The attachments API disagrees with the volume view of %s'
+            % volume_id)
+        for server_id, attachment_id in held:
+            self.assertNovaLists(server_id, volume_id, attachment_id)
+        for server_id in former_server_ids:
+            try:
+                listed = self.nova_volume_ids(server_id)
+            except lib_exc.NotFound:
+                continue
+            self.assertNotIn(
+                volume_id, listed,
+                'Nova still lists volume %s on server %s, which no longer '
+                'holds it' % (volume_id, server_id))
+        return dict(held)
+
+    def assertNovaLists(self, server_id, volume_id, attachment_id):
+        """Nova lists this volume alone on the server, under this id.
+
+        The id is compared where nova lists ids (compute >= 2.89).
+        """
+        compare_ids = _at_least(self.nova_listing_microversion(),
+                                volume_attachments_client.ATTACHMENT_IDS)
+        self.assertEqual(
+            [(volume_id, attachment_id if compare_ids else None)],
+            self.nova_attachments(server_id),
+            'What nova lists on server %s (volume, attachment id), against '
+            'cinder\'s attachment %s of volume %s to it'
+            % (server_id, attachment_id, volume_id))
+
+    def assertAttachments(self, volume_id, attachments, former_server_ids=()):
+        """Held by exactly these servers under these attachment ids.
+
+        assertAttachedOnlyTo, and no attachment id changed.
+
+        :param attachments: {server_id: attachment_id}
+        """
+        self.assertEqual(
+            attachments,
+            self.assertAttachedOnlyTo(volume_id, list(attachments),
+                                      former_server_ids),
+            'The attachment ids of volume %s changed' % volume_id)
+
+    def assertUnattached(self, volume_id, former_server_ids=()):
+        """Nothing holds the volume, not even a reserved record.
+
+        The volume is available, neither cinder's volume view nor its
+        attachments API (which also lists reserved and attaching records)
+        lists an attachment, and no former holder is listed by nova.
+        """
+        self.assertAttachedOnlyTo(volume_id, [], former_server_ids)

@@ -17,11 +17,30 @@ SERVER = {'id': test_waiters.SERVER_A}
 
 
 class FakeVolumeAttachmentsClient(object):
-    """Nova's os-volume_attachments: records each call in `log`."""
+    """Nova's os-volume_attachments: records each call in `log`.
 
-    def __init__(self, log, body=None):
+    list_volume_attachments answers from `listings`: {server_id: [(volume
+    id, attachment id)] or an exception}, no attachment for other servers;
+    the microversion of each listing is recorded in `list_microversions`.
+    Not covered: nova's own rules (this is the client's side only).
+    """
+
+    def __init__(self, log, body=None, listings=None):
         self.log = log
         self.body = {} if body is None else body
+        self.listings = listings or {}
+        self.list_microversions = []
+
+    def list_volume_attachments(self, server_id, microversion):
+        self.list_microversions.append(microversion)
+        listed = self.listings.get(server_id, [])
+        if isinstance(listed, Exception):
+            raise listed
+        return {'volumeAttachments': [
+            dict({'volumeId': volume_id, 'serverId': server_id},
+                 **({} if attachment_id is None
+                    else {'attachment_id': attachment_id}))
+            for volume_id, attachment_id in listed]}
 
     def attach_volume(self, server_id, volume_id, microversion):
         self.log.append(('attach', server_id, volume_id, microversion))
@@ -37,13 +56,13 @@ class Probe(nova_attach.NovaAttachMixin):
 
     nova_microversion = '2.60'
 
-    def __init__(self, volumes, attachments, body=None):
+    def __init__(self, volumes, attachments, body=None, listings=None):
         self.log = []
         self.volumes_client = volumes
         self.attachments_client = attachments
         self.servers_client = test_waiters.FakeServersClient()
         self.volume_attachments_client = FakeVolumeAttachmentsClient(
-            self.log, body)
+            self.log, body, listings)
 
     def addCleanup(self, function, *args):
         self.log.append(('cleanup', function.__name__) + args)
@@ -95,6 +114,15 @@ class DetachTest(test_waiters.WaitersTestCase):
                          probe.log)
         self.assertEqual(2, volumes.calls)
 
+    def test_detach_waits_until_nova_no_longer_lists_it(self):
+        probe = Probe(FakeVolumesClient(volume('available')), None,
+                      listings={SERVER['id']: [(VOLUME['id'], None)]})
+        self.set_conf('volume', build_timeout=9, build_interval=3)
+        exc = self.assertRaises(lib_exc.TimeoutException,
+                                probe.detach_volume, SERVER, VOLUME)
+        self.assertIn('nova to stop listing volume %s on server %s'
+                      % (VOLUME['id'], SERVER['id']), str(exc))
+
     def test_cleanup_detaches_what_cinder_lists(self):
         volumes = FakeVolumesClient(
             volume('in-use', SERVER['id']), volume('available'))
@@ -131,3 +159,88 @@ class BlockDeviceMappingTest(test_waiters.WaitersTestCase):
              'destination_type': 'volume', 'boot_index': 0,
              'delete_on_termination': True},
             nova_attach.volume_bdm(VOLUME['id'], 0, True))
+
+
+class HoldersTest(test_waiters.WaitersTestCase):
+    """assertAttachedOnlyTo asks cinder (two views) and nova the same."""
+
+    A, B = test_waiters.SERVER_A, test_waiters.SERVER_B
+
+    def setUp(self):
+        super().setUp()
+        # A cloud where nova lists attachment ids (2.89).
+        self.set_conf('compute', max_microversion='latest')
+
+    def probe(self, servers, records=None, listings=None):
+        """A probe whose cinder lists `servers` attached to the volume.
+
+        Nova lists each of them with cinder's attachment id unless
+        `listings` says otherwise.
+        """
+        records = ([record('attached', s) for s in servers]
+                   if records is None else records)
+        nova = {s: [(VOLUME['id'], 'att-%s' % s[:4])] for s in servers}
+        nova.update(listings or {})
+        probe = Probe(FakeVolumesClient(volume(
+            'in-use' if servers else 'available', *servers)),
+            FakeAttachmentsClient(records), listings=nova)
+        for name in ('assertEqual', 'assertNotIn'):
+            setattr(probe, name, getattr(self, name))
+        return probe
+
+    def test_both_services_agree(self):
+        probe = self.probe([self.A, self.B])
+        self.assertEqual(
+            {self.A: 'att-c3a1', self.B: 'att-9f8e'},
+            probe.assertAttachedOnlyTo(VOLUME['id'], [self.A, self.B]))
+        # Nova's ids are read at 2.89, not at the class's 2.60.
+        self.assertEqual(
+            ['2.89', '2.89'],
+            probe.volume_attachments_client.list_microversions)
+
+    def test_nova_attachment_id_differing_from_cinders_fails(self):
+        probe = self.probe([self.A, self.B], listings={
+            self.B: [(VOLUME['id'], 'att-other')]})
+        exc = self.assertRaises(
+            AssertionError, probe.assertAttachedOnlyTo, VOLUME['id'],
+            [self.A, self.B])
+        self.assertIn('What nova lists on server %s' % self.B, str(exc))
+
+    def test_ids_are_not_compared_where_nova_lists_none(self):
+        self.set_conf('compute', max_microversion='2.88')
+        probe = self.probe([self.A], listings={
+            self.A: [(VOLUME['id'], None)]})
+        probe.assertAttachedOnlyTo(VOLUME['id'], [self.A])
+        self.assertEqual(
+            ['2.60'], probe.volume_attachments_client.list_microversions)
+
+    def test_holder_nova_does_not_list_fails(self):
+        probe = self.probe([self.A], listings={self.A: []})
+        self.assertRaises(AssertionError, probe.assertAttachedOnlyTo,
+                          VOLUME['id'], [self.A])
+
+    def test_former_holder_nova_still_lists_fails(self):
+        probe = self.probe([self.A], listings={
+            self.B: [(VOLUME['id'], 'att-9f8e')]})
+        exc = self.assertRaises(
+            AssertionError, probe.assertAttachedOnlyTo, VOLUME['id'],
+            [self.A], former_server_ids=[self.B])
+        self.assertIn('Nova still lists volume %s on server %s'
+                      % (VOLUME['id'], self.B), str(exc))
+
+    def test_former_holder_that_is_gone_is_fine(self):
+        probe = self.probe([self.A], listings={self.B: lib_exc.NotFound()})
+        probe.assertAttachedOnlyTo(VOLUME['id'], [self.A],
+                                   former_server_ids=[self.B])
+
+    def test_a_reserved_record_beside_the_holders_fails(self):
+        probe = self.probe([self.A], records=[
+            record('attached', self.A), record('reserved', self.B)])
+        exc = self.assertRaises(AssertionError, probe.assertAttachedOnlyTo,
+                                VOLUME['id'], [self.A])
+        self.assertIn('The attachments API disagrees', str(exc))
+
+    def test_changed_attachment_id_fails(self):
+        probe = self.probe([self.A])
+        self.assertRaises(AssertionError, probe.assertAttachments,
+                          VOLUME['id'], {self.A: 'att-before'})

@@ -320,47 +320,6 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         return {a['server_id']: a['attachment_id']
                 for a in volume['attachments']}
 
-    def nova_attachment_ids(self, server_id):
-        """{volume_id: attachment_id} as nova lists them (at 2.89)."""
-        attachments = self.volume_attachments_client.list_volume_attachments(
-            server_id)['volumeAttachments']
-        return {a['volumeId']: a['attachment_id'] for a in attachments}
-
-    def assertAttachedOnlyTo(self, volume_id, server_ids):
-        """Exactly these servers hold the volume, and nothing else does.
-
-        Cinder's volume view lists each server once, the volume is in-use
-        (available when no server is given); cinder's attachments API
-        lists the same attachment ids, every one attached, and no other
-        record (reserved, attaching, error_*); nova lists this volume, and
-        no other, on each server (at the class's microversion).
-
-        :returns: {server_id: attachment_id}
-        """
-        volume = self.volumes_client.show_volume(volume_id)['volume']
-        held = [(a['server_id'], a['attachment_id'])
-                for a in volume['attachments']]
-        self.assertEqual(sorted(server_ids), sorted(s for s, _a in held),
-                         'The servers cinder lists on volume %s' % volume_id)
-        self.assertEqual('in-use' if server_ids else 'available',
-                         volume['status'])
-        records = self.attachments_client.list_attachments(
-            volume_id=volume_id)['attachments']
-        self.assertEqual(
-            sorted((server_id, attachment_id, 'attached')
-                   for server_id, attachment_id in held),
-            sorted((r['instance'], r['id'], r['status']) for r in records),
-            'The attachments API disagrees with the volume view of %s'
-            % volume_id)
-        for server_id in server_ids:
-            listed = self.volume_attachments_client.list_volume_attachments(
-                server_id, microversion=self.request_microversion)
-            self.assertEqual(
-                [volume_id],
-                [a['volumeId'] for a in listed['volumeAttachments']],
-                'The volumes nova lists on server %s' % server_id)
-        return dict(held)
-
 
 class MultiattachAdminBaseTest(MultiattachBaseTest):
     """Needs admin: volume types, readonly flags, encryption types.

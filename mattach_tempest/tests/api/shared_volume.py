@@ -30,6 +30,8 @@ class SharedVolumeMixin(object):
             server['id']: self.attach_volume(
                 server, volume, microversion=microversion)['attachment_id']
             for server in servers}
+        # Both services agree after every attach, not only cinder's wait.
+        self.assertAttachments(volume['id'], attachments)
         return volume, servers, attachments
 
     def assertBootRefused(self, message, volume, **kwargs):
@@ -74,39 +76,6 @@ class SharedVolumeMixin(object):
             microversion=microversion or self.request_microversion)
         self.assertUnattached(volume_id)
         self.assertEqual([], self.nova_volume_ids(server_id))
-
-    def assertAttachments(self, volume_id, attachments):
-        """Cinder shows the volume in-use with exactly these attachments.
-
-        :param attachments: {server_id: attachment_id}
-        """
-        volume = self.volumes_client.show_volume(volume_id)['volume']
-        # Pairs, not a dict: a second attachment of one server must show.
-        self.assertEqual(
-            sorted(attachments.items()),
-            sorted((a['server_id'], a['attachment_id'])
-                   for a in volume['attachments']),
-            'The attachments cinder lists on volume %s' % volume_id)
-        self.assertEqual('in-use', volume['status'])
-
-    def assertUnattached(self, volume_id):
-        """Cinder holds no attachment of the volume, not even a reserved one.
-
-        The volume is available, its view lists no attachment and the
-        attachments API (which also lists reserved and attaching records)
-        none either.
-        """
-        self.assertAttachedOnlyTo(volume_id, [])
-
-    def nova_volume_ids(self, server_id):
-        """The volume ids nova lists on the server, one per attachment.
-
-        Listed at the class's microversion, so that it also works where
-        the cloud's configured maximum is below 2.89.
-        """
-        attachments = self.volume_attachments_client.list_volume_attachments(
-            server_id, microversion=self.request_microversion)
-        return [a['volumeId'] for a in attachments['volumeAttachments']]
 
     def assertRefusedOneOf(self, refusals, func, *args, **kwargs):
         """Assert func is refused with one of several status codes.

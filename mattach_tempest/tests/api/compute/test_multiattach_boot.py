@@ -114,6 +114,6 @@ class MultiattachDeleteOnTerminationTest(base.MultiattachBaseTest):
         unstable.wait_for_server_termination(
             self.servers_client, doomed['id'])
 
-        self.assertEqual(
-            {holder['id']: holder_attachment},
-            self.assertAttachedOnlyTo(volume['id'], [holder['id']]))
+        self.assertAttachments(volume['id'],
+                               {holder['id']: holder_attachment},
+                               former_server_ids=[doomed['id']])

@@ -44,24 +44,39 @@ class MultiattachShelveTest(shared_volume.SharedVolumeMixin,
         2. Shelve A and wait until nova offloads it (SHELVED_OFFLOADED,
            within [compute] shelved_offload_time).
         3. Cinder's volume view lists B alone, under its original
-           attachment id, and the volume is in-use.
+           attachment id, the volume is in-use, and nova lists the volume
+           on B under that id.
         4. A keeps a claim on the volume: cinder's attachments API lists
-           one reserved (connector-less) attachment for A, a new one, and
-           nova still lists the volume on A.
+           B's attachment, attached, and one reserved (connector-less)
+           attachment for A, a new one, and nothing else; nova lists the
+           volume on A under that claim's id.
+        (Not assertAttachedOnlyTo: A's reserved claim is right here.)
         """
         volume, offloaded, other, attachments = self.shelve_offload_one()
 
-        self.assertAttachments(volume['id'],
-                               {other['id']: attachments[other['id']]})
-        claims = self.attachments_client.list_attachments(
-            volume_id=volume['id'], instance_id=offloaded['id'])[
-                'attachments']
+        volume_view = self.volumes_client.show_volume(volume['id'])['volume']
+        self.assertEqual('in-use', volume_view['status'])
+        self.assertEqual(
+            [(other['id'], attachments[other['id']])],
+            [(a['server_id'], a['attachment_id'])
+             for a in volume_view['attachments']],
+            'The servers cinder lists on volume %s' % volume['id'])
+        records = self.attachments_client.list_attachments(
+            volume_id=volume['id'])['attachments']
+        claims = [r for r in records if r['instance'] == offloaded['id']]
         self.assertEqual(['reserved'], [c['status'] for c in claims],
                          'Attachments of offloaded server %s: %s'
                          % (offloaded['id'], claims))
         self.assertNotEqual(attachments[offloaded['id']], claims[0]['id'])
-        self.assertEqual([volume['id']],
-                         self.nova_volume_ids(offloaded['id']))
+        self.assertEqual(
+            sorted([(other['id'], attachments[other['id']], 'attached'),
+                    (offloaded['id'], claims[0]['id'], 'reserved')]),
+            sorted((r['instance'], r['id'], r['status']) for r in records),
+            'The attachments API records of volume %s' % volume['id'])
+        for server_id, attachment_id in ((other['id'],
+                                          attachments[other['id']]),
+                                         (offloaded['id'], claims[0]['id'])):
+            self.assertNovaLists(server_id, volume['id'], attachment_id)
 
     @decorators.attr(type='slow')
     @decorators.idempotent_id('f2f4f1fc-7676-4272-b6ee-32ed8c6f6ebb')
