@@ -1,8 +1,12 @@
 """Extending a multiattach volume while servers hold it.
 
 Spec rule [10]: from volume microversion 3.42 an in-use volume can be
-extended, multiattach included (cinder then tells every attached server);
-below 3.42 cinder extends available volumes only and refuses with 400.
+extended, multiattach included; below 3.42 cinder extends available
+volumes only and refuses with 400. Cinder tells every attached server
+(nova's external event volume-extended, compute >= 2.51), and nova
+records an ``extend_volume`` instance action on each server it was told
+about (nova compute/api.py external_instance_event): a server left out
+never learns its disk grew.
 """
 
 from tempest.lib import decorators
@@ -17,6 +21,8 @@ from mattach_tempest.tests import skips
 # cinder volume/api.py _extend(), InvalidVolume (400) below 3.42, where
 # the only state cinder extends is available.
 IN_USE_EXTEND_REFUSED = "to extend, currently in-use"
+# nova compute/instance_actions.py EXTEND_VOLUME.
+EXTEND_VOLUME_ACTION = 'extend_volume'
 
 
 class MultiattachExtendTest(shared_volume.SharedVolumeMixin,
@@ -39,7 +45,9 @@ class MultiattachExtendTest(shared_volume.SharedVolumeMixin,
         1. Attach one multiattach volume to servers A and B.
         2. Extend it by 1 GiB (os-extend at 3.42): 202.
         3. Once it leaves 'extending', it has the new size, is in-use,
-           and both attachments are intact (same ids).
+           and both attachments are intact (same ids) on both services.
+        4. Nova records an extend_volume instance action on A and on B:
+           cinder's volume-extended event reached every holder.
         """
         volume, _servers, attachments = self.create_shared_volume()
         new_size = volume['size'] + 1
@@ -52,6 +60,24 @@ class MultiattachExtendTest(shared_volume.SharedVolumeMixin,
             extended, 'volume %s to finish extending' % volume['id'])
         self.assertEqual(new_size, shown['size'])
         self.assertAttachments(volume['id'], attachments)
+        for server_id in attachments:
+            self.wait_for_extend_action(server_id, volume['id'])
+
+    def wait_for_extend_action(self, server_id, volume_id):
+        """Wait until nova lists an extend_volume action on the server.
+
+        Cinder sends the event once the backend grew the volume, so it
+        may reach nova just after the volume left 'extending'.
+        """
+        def recorded():
+            actions = [a['action'] for a in
+                       self.servers_client.list_instance_actions(
+                           server_id)['instanceActions']]
+            return EXTEND_VOLUME_ACTION in actions, actions
+        waiters.wait_until(
+            recorded, 'nova to record an %s action on server %s, which '
+            'holds extended volume %s (the volume-extended event)'
+            % (EXTEND_VOLUME_ACTION, server_id, volume_id))
 
 
 class MultiattachExtendNegativeTest(shared_volume.SharedVolumeMixin,
