@@ -115,10 +115,15 @@ class EncryptedMultiattachRetypeNegativeTest(
         volume = self.create_volume()
         # The defect is the retype being accepted; a refusal for another
         # reason is another failure, asserted outside the signature.
-        with known_defects.signature('cinder-retype-encryption-check'):
-            refusal = self.assertRaises(lib_exc.BadRequest, self.retype,
-                                        volume['id'],
-                                        self.encrypted_type['name'])
+        try:
+            self.retype(volume['id'], self.encrypted_type['name'])
+        except lib_exc.BadRequest as exc:
+            refusal = exc
+        else:
+            with known_defects.signature('cinder-retype-encryption-check'):
+                self.fail('The retype of volume %s to the encrypted '
+                          'multiattach type %s was accepted (202)'
+                          % (volume['id'], self.encrypted_type['name']))
         self.assertRefusalReason(refusal, ENCRYPTED_RETYPE_REFUSED)
         self.assertEqual('available',
                          self.assertTypeUnchanged(volume)['status'])
