@@ -55,8 +55,11 @@ MattachGroup = [
                 default=[],
                 help='Defects the cloud under test is known to have, by '
                      'name (see mattach_tempest/common/known_defects.py). '
-                     'The tests proving them are skipped, each naming its '
-                     'defect. Leave empty for a certification run.'),
+                     'The tests proving them still run: one that '
+                     'reproduces its defect is reported as skipped naming '
+                     'it, one that passes fails (the defect is fixed: '
+                     'remove its name), any other failure is a failure. '
+                     'Must be empty for a certification run.'),
 ]
 
 

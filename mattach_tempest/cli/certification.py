@@ -19,9 +19,18 @@ with the admin role) and its module is not under an `admin` package.
     tools/certification-list            print the list the suite implies
     tools/certification-list --write    write etc/certification-tests.txt
     tools/certification-list --check    exit 1 on stale or missing ids
+    tools/certification-list --config-file tempest.conf
+                                        exit 1 when that tempest.conf is
+                                        unfit for a certification run
 
 Tests are being added all the time: after adding one, run --write (the
 unit test test_certification runs --check and fails until you do).
+
+A certification run must find every defect of the cloud: a tempest.conf
+acknowledging some in [mattach] known_defects turns their failures into
+skips (mattach_tempest/common/known_defects.py), so --config-file refuses
+it. Exit codes: 0 ok, 1 the check failed, 2 bad input (one line on
+stderr, never a traceback).
 """
 
 import argparse
@@ -35,6 +44,9 @@ import unittest
 from mattach_tempest.cli import common
 
 PROG = 'certification-list'
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 DEFAULT_LIST = os.path.join(REPO, 'etc', 'certification-tests.txt')
@@ -168,6 +180,44 @@ def check(path, entries, errors):
     return errors + parse_errors + compare(entries, listed)
 
 
+def known_defects_of(config_file):
+    """[mattach] known_defects of a tempest.conf, read as tempest reads it.
+
+    Raises common.BadInput when the file is missing or unreadable.
+    """
+    from oslo_config import cfg
+
+    from mattach_tempest import config as plugin_config
+    if not os.path.isfile(config_file):
+        raise common.BadInput('no tempest.conf at %s' % config_file)
+    conf = cfg.ConfigOpts()
+    conf.register_opts(plugin_config.MattachGroup,
+                       group=plugin_config.mattach_group)
+    try:
+        conf(args=[], project='tempest', validate_default_values=True,
+             default_config_files=[config_file], default_config_dirs=[])
+        return list(conf.mattach.known_defects)
+    except (cfg.Error, ValueError) as exc:
+        raise common.BadInput('%s: %s' % (
+            config_file, _first_line(exc)))
+
+
+def check_config(config_file, stdout):
+    """Exit code of the certification check of a tempest.conf."""
+    try:
+        defects = known_defects_of(config_file)
+    except common.BadInput as exc:
+        return common.fail(PROG, str(exc), EXIT_BAD_INPUT)
+    if defects:
+        return common.fail(
+            PROG, '%s: [mattach] known_defects = %s: a certification run '
+                  'reports every defect; empty the option' % (
+                      config_file, ', '.join(defects)), EXIT_FAILED)
+    stdout.write('%s: [mattach] known_defects is empty: fit for a '
+                 'certification run\n' % config_file)
+    return EXIT_OK
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -178,6 +228,10 @@ def parse_args(argv):
                       help='exit 1 when the list has stale or missing ids')
     mode.add_argument('--write', action='store_true',
                       help='write the list file')
+    mode.add_argument('--config-file', metavar='TEMPEST_CONF',
+                      help='check instead that this tempest.conf is fit for '
+                           'a certification run: exit 1 when it '
+                           'acknowledges defects ([mattach] known_defects)')
     parser.add_argument('--file', default=DEFAULT_LIST,
                         help='the list (default: etc/certification-tests.txt)')
     return parser.parse_args(argv)
@@ -186,6 +240,8 @@ def parse_args(argv):
 def main(argv=None, stdout=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     stdout = stdout or sys.stdout
+    if args.config_file is not None:
+        return check_config(os.path.abspath(args.config_file), stdout)
     entries, errors = discover()
     if args.check:
         problems = check(args.file, entries, errors)

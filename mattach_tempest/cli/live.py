@@ -236,6 +236,7 @@ def settings_from_conf(conf, config_file):
             network_for_ssh=conf.validation.network_for_ssh,
             extend_attached_volume=(
                 conf.volume_feature_enabled.extend_attached_volume),
+            known_defects=list(_mattach_opt(conf, 'known_defects', [])),
         )
     except cfg.Error as exc:
         raise common.BadInput('bad value in %s: %s' % (

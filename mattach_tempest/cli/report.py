@@ -8,6 +8,13 @@ of the suite (README's list). Each test comes with its status, time and
 skip or failure reason. Output: a console table (default), JSON, or a
 self-contained HTML page (inline CSS, no external assets, no script).
 
+A test that reproduced a defect its cloud's operator acknowledged in
+[mattach] known_defects (mattach_tempest/common/known_defects.py) is
+reported as a skip by tempest; here it has its own status, known-defect,
+its own count and its own list naming the defect, apart from the skips:
+the capability is not proven on that cloud, and it is not a configuration
+choice either.
+
 Tests are mapped to capabilities by patterns over their module, class and
 method names (GROUP_RULES, first match wins); a test of this plugin no
 rule names lands in 'other' (the unit tests fail on that, so a new test
@@ -90,12 +97,26 @@ GROUPS = (
 
 _COMPILED = tuple((name, re.compile(pattern)) for name, pattern in GROUP_RULES)
 
-STATUS_ORDER = ('pass', 'fail', 'skip', 'xfail', 'uxsuccess', 'incomplete')
+KNOWN_DEFECT = 'known-defect'
+STATUS_ORDER = ('pass', 'fail', KNOWN_DEFECT, 'skip', 'xfail', 'uxsuccess',
+                'incomplete')
 STATUS_NAMES = {'success': 'pass', 'fail': 'fail', 'skip': 'skip',
                 'xfail': 'xfail', 'uxsuccess': 'uxsuccess',
                 'inprogress': 'incomplete', 'unknown': 'incomplete',
                 'exists': 'incomplete'}
 FAILED = ('fail', 'uxsuccess', 'incomplete')
+# How the skip of a test that reproduced an acknowledged defect begins,
+# then the defect's name (known_defects.ACKNOWLEDGED, which this module
+# cannot import: it runs without tempest's configuration).
+_ACKNOWLEDGED = re.compile(
+    r'^Known defect of this cloud, acknowledged in \[mattach\] '
+    r'known_defects: (?P<defect>[\w.-]+): ')
+
+
+def acknowledged_defect(skip_reason):
+    """The defect a skip reason says was reproduced, else None."""
+    match = _ACKNOWLEDGED.match(skip_reason)
+    return match.group('defect') if match else None
 
 
 def group_of(test_id):
@@ -158,8 +179,12 @@ def test_record(test):
     name, idempotent, fixture = common.split_id(test['id'])
     status = STATUS_NAMES.get(test['status'], test['status'])
     details = test['details']
+    defect = None
     if status == 'skip':
         reason = ' '.join(_detail_text(details, 'reason').split())
+        defect = acknowledged_defect(reason)
+        if defect:
+            status = KNOWN_DEFECT
     elif status in FAILED:
         reason = failure_reason(_detail_text(
             details, 'traceback', 'reason', 'error'))
@@ -172,7 +197,7 @@ def test_record(test):
                            else short_name(name)),
             'idempotent_id': idempotent, 'group': group_of(test['id']),
             'status': status, 'time': _seconds(test['timestamps']),
-            'reason': reason}
+            'reason': reason, 'defect': defect}
 
 
 def _tests_of_v2(data):
@@ -246,6 +271,9 @@ def verdict(counts):
         return 'NOT RUN'
     if any(counts[s] for s in FAILED):
         return 'FAIL'
+    # Passes beside it do not prove the capability on this cloud.
+    if counts[KNOWN_DEFECT]:
+        return 'KNOWN DEFECT'
     if counts['pass'] or counts['xfail']:
         return 'PASS'
     return 'SKIP'
@@ -272,7 +300,22 @@ def build(records, source=''):
             .strftime('%Y-%m-%d %H:%M:%S UTC'),
             'totals': dict(_ordered(totals), total=len(records)),
             'verdict': verdict(totals),
-            'groups': groups}
+            'groups': groups,
+            'known_defects': known_defects(records)}
+
+
+def known_defects(records):
+    """The acknowledged defects the run reproduced, by defect then test."""
+    return [{'defect': r['defect'], 'id': r['id'],
+             'short_name': r['short_name'], 'group': r['group'],
+             'reason': r['reason']}
+            for r in sorted(records, key=lambda r: (r['defect'] or '',
+                                                    r['id']))
+            if r['status'] == KNOWN_DEFECT]
+
+
+DEFECTS_TITLE = ('Known defects of this cloud, acknowledged in [mattach] '
+                 'known_defects and reproduced')
 
 
 def _time(seconds):
@@ -305,6 +348,12 @@ def render_text(report):
             ('STATUS', 'TIME', 'TEST', 'REASON'),
             [(t['status'].upper(), _time(t['time']), t['short_name'],
               _clip(t['reason'])) for t in group['tests']])]
+    defects = report['known_defects']
+    if defects:
+        out += ['', '== %s: %d' % (DEFECTS_TITLE, len(defects))]
+        out += ['  ' + line for line in common.format_table(
+            ('DEFECT', 'TEST', 'CAPABILITY'),
+            [(d['defect'], d['short_name'], d['group']) for d in defects])]
     totals = dict(report['totals'])
     total = totals.pop('total')
     out += ['', 'Total: %d test(s): %s; verdict %s' % (
@@ -323,6 +372,7 @@ white-space:pre-wrap;max-width:60em}
 .s{font-weight:bold;padding:0 .4em;border-radius:3px}
 .PASS,.pass{background:#c8f0c8}.FAIL,.fail,.uxsuccess,.incomplete{
 background:#f6c0c0}.SKIP,.skip,.xfail{background:#f3e7b0}
+.KNOWN-DEFECT,.known-defect{background:#f3c890}
 .NOT-RUN{background:#ddd}details{margin:1em 0}summary{cursor:pointer}
 """
 
@@ -352,6 +402,19 @@ def render_html(report):
             e(group['name']), chip(group['verdict']),
             e(_counts_text(group['counts']))))
     parts.append('</table>')
+    defects = report['known_defects']
+    if defects:
+        parts.append('<h2>%s: %d</h2>' % (e(DEFECTS_TITLE), len(defects)))
+        parts.append('<table><tr><th>Defect</th><th>Test</th>'
+                     '<th>Capability</th><th>Reason</th></tr>')
+        for defect in defects:
+            parts.append(
+                '<tr><td>%s</td><td title="%s">%s</td><td>%s</td>'
+                '<td class="reason">%s</td></tr>' % (
+                    e(defect['defect']), e(defect['id']),
+                    e(defect['short_name']), e(defect['group']),
+                    e(defect['reason'])))
+        parts.append('</table>')
     for group in report['groups']:
         if not group['tests']:
             continue

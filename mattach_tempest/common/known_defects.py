@@ -4,13 +4,28 @@ Some tests of this suite fail on clouds running released code, because the
 code is wrong (each defect below was read in the cinder source and
 reproduced). tempest's answer for a known upstream bug is
 ``decorators.skip_because(bug=...)``, which skips everywhere, also on the
-clouds where the bug is fixed. Here the operator lists the defects their
-cloud is known to have in ``[mattach] known_defects``; only those tests are
-skipped, each naming its defect, so the skip is visible in every result and
-a fixed cloud runs the test again. The default is the empty list: a
-certification run finds every defect.
+clouds where the bug is fixed, so nobody notices the fix. Here a test that
+proves a defect always runs:
+
+- the test is decorated ``@known_defects.detects('<name>')``, and wraps
+  the one assertion that fails when the defect is present (the defect's
+  signature) in ``with known_defects.signature('<name>'):``;
+- a signature that fails raises DefectReproduced, a test failure whose
+  message names the defect and the option that acknowledges it;
+- when the operator lists the defect in ``[mattach] known_defects``,
+  ``detects`` turns *that* failure into a skip naming the defect, and
+  turns a pass into a failure: the defect is fixed on this cloud and the
+  name must leave the list. Any other outcome (a failure of another
+  assertion, an error, a timeout, a configuration skip) is reported as it
+  is, so a broken setup is never mistaken for the defect.
+
+The default is the empty list: a certification run finds every defect
+(tools/certification-list --config-file refuses a tempest.conf listing
+one; tools/preflight warns about them; tools/report counts the
+acknowledged ones apart from the skips).
 """
 
+import contextlib
 import functools
 
 from tempest import config
@@ -39,19 +54,69 @@ DEFECTS = {
         'restored on failure',
 }
 
+# How a skip for an acknowledged defect begins (tools/report finds the
+# defect's name after it: keep mattach_tempest/cli/report.py in step).
+OPTION = '[mattach] known_defects'
+ACKNOWLEDGED = 'Known defect of this cloud, acknowledged in %s' % OPTION
 
-def unless_known(defect):
-    """Skip the test when the cloud's operator acknowledged `defect`."""
+
+def _describe(defect):
     if defect not in DEFECTS:
         raise ValueError('Unknown defect %r: describe it in DEFECTS' % defect)
+    return DEFECTS[defect]
+
+
+class DefectReproduced(AssertionError):
+    """The signature assertion of a defect failed: the cloud has it.
+
+    An AssertionError, so a test whose defect is not acknowledged fails
+    (testtools reports failures, not errors, for it).
+    """
+
+    def __init__(self, defect, observed):
+        self.defect = defect
+        self.observed = observed
+        super().__init__(
+            'Defect %s reproduced (%s): %s. A cloud known to have this '
+            'defect lists it in %s.' % (defect, _describe(defect), observed,
+                                        OPTION))
+
+
+@contextlib.contextmanager
+def signature(defect):
+    """The assertion inside fails exactly when the cloud has `defect`.
+
+    Wrap only that assertion: a failure anywhere else in the test is not
+    the defect.
+    """
+    _describe(defect)
+    try:
+        yield
+    except DefectReproduced:
+        raise
+    except AssertionError as exc:
+        raise DefectReproduced(defect, str(exc).strip()) from exc
+
+
+def detects(defect):
+    """The test proves `defect` (see the module's docstring)."""
+    description = _describe(defect)
 
     def decorator(test):
         @functools.wraps(test)
         def wrapper(*args, **kwargs):
-            if defect in CONF.mattach.known_defects:
+            if defect not in CONF.mattach.known_defects:
+                return test(*args, **kwargs)
+            try:
+                test(*args, **kwargs)
+            except DefectReproduced as exc:
+                if exc.defect != defect:
+                    raise
                 raise testtools.TestCase.skipException(
-                    'Known defect of this cloud, acknowledged in [mattach] '
-                    'known_defects: %s: %s' % (defect, DEFECTS[defect]))
-            return test(*args, **kwargs)
+                    '%s: %s: %s. Reproduced: %s' % (
+                        ACKNOWLEDGED, defect, description, exc.observed))
+            raise AssertionError(
+                'Known defect %s not reproduced: it is fixed on this cloud; '
+                'remove it from %s (%s)' % (defect, OPTION, description))
         return wrapper
     return decorator

@@ -9,6 +9,7 @@ import io
 import os
 import re
 import tempfile
+from unittest import mock
 
 from mattach_tempest.cli import certification as cert
 from mattach_tempest.unit import base
@@ -143,6 +144,57 @@ class TestCommandLine(DiscoveredTestCase):
         self.assertIn('cannot read /nonexistent.txt', out.getvalue())
 
 
+class TestConfigCheck(base.TestCase):
+    """--config-file: a tempest.conf acknowledging defects cannot certify."""
+
+    def check(self, text=None, path=None):
+        """(exit code, stdout, stderr) of --config-file on `text`."""
+        if path is None:
+            fd, path = tempfile.mkstemp(suffix='.conf')
+            with os.fdopen(fd, 'w') as f:
+                f.write(text)
+            self.addCleanup(os.unlink, path)
+        out, err = io.StringIO(), io.StringIO()
+        with mock.patch('sys.stderr', err):
+            code = cert.main(['--config-file', path], out)
+        return code, out.getvalue(), err.getvalue(), path
+
+    def test_listed_defects_refused_in_one_line(self):
+        code, out, err, path = self.check(
+            '[auth]\nuse_dynamic_credentials = False\n[mattach]\n'
+            'known_defects = cinder-readonly-access-mode, '
+            'cinder-attachment-status-filter\n')
+        self.assertEqual(cert.EXIT_FAILED, code)
+        self.assertEqual('', out)
+        self.assertEqual(
+            'certification-list: error: %s: [mattach] known_defects = '
+            'cinder-readonly-access-mode, cinder-attachment-status-filter: '
+            'a certification run reports every defect; empty the option\n'
+            % path, err)
+
+    def test_empty_or_absent_list_is_fit(self):
+        for text in ('[mattach]\nknown_defects =\n',
+                     '[mattach]\nservers_per_volume = 3\n',
+                     '[compute]\nimage_ref = x\n'):
+            code, out, err, path = self.check(text)
+            self.assertEqual((cert.EXIT_OK, ''), (code, err), text)
+            self.assertEqual('%s: [mattach] known_defects is empty: fit for '
+                             'a certification run\n' % path, out)
+
+    def test_missing_file_is_bad_input(self):
+        code, out, err, _ = self.check(path='/nonexistent/tempest.conf')
+        self.assertEqual(cert.EXIT_BAD_INPUT, code)
+        self.assertEqual('certification-list: error: no tempest.conf at '
+                         '/nonexistent/tempest.conf\n', err)
+
+    def test_unparsable_file_is_bad_input(self):
+        code, out, err, path = self.check('known_defects without section\n')
+        self.assertEqual(cert.EXIT_BAD_INPUT, code)
+        self.assertTrue(err.startswith('certification-list: error: %s: '
+                                       % path), err)
+        self.assertEqual(1, len(err.splitlines()), err)
+
+
 class TestGateJob(DiscoveredTestCase):
     """.zuul.yaml runs this suite, and only it, with multiattach on."""
 
@@ -177,3 +229,5 @@ class TestGateJob(DiscoveredTestCase):
             '/etc/certification-tests.txt'))
         self.assertIs(True, job['vars']['devstack_localrc'][
             'TEMPEST_USE_TEST_ACCOUNTS'])
+        self.assertEqual('', job['vars']['devstack_local_conf'][
+            'test-config']['$TEMPEST_CONFIG']['mattach']['known_defects'])

@@ -536,6 +536,20 @@ class TestConfiguration(ChecksTestCase):
                                          run_validation=True), PASS, False,
                           'SSH')
 
+    def test_no_known_defects(self):
+        self.assertResult(self.run_check(pf.check_known_defects), PASS,
+                          False, 'empty')
+
+    def test_known_defects_warn_listing_them(self):
+        result = self.run_check(pf.check_known_defects, known_defects=[
+            'cinder-readonly-access-mode', 'cinder-attachment-status-filter'])
+        self.assertResult(result, pf.WARN, False,
+                          '2 acknowledged (cinder-readonly-access-mode, '
+                          'cinder-attachment-status-filter)')
+        self.assertIn('a certification run needs the list empty',
+                      result.reason)
+        self.assertEqual([], result.fixes)
+
 
 class TestRunAndRender(ChecksTestCase):
 
@@ -588,6 +602,23 @@ class TestRunAndRender(ChecksTestCase):
         self.assertFalse(data['ok'])
         self.assertEqual({'volume': {'max_microversion': '3.71'}},
                          data['suggested_conf'])
+
+    def test_known_defects_warning_does_not_fail(self):
+        settings = healthy_settings(
+            known_defects=['cinder-readonly-access-mode'])
+        for args in ((), ('--strict',)):
+            code, out = self.run_main(settings=settings, args=args)
+            self.assertEqual(0, code, args)
+            self.assertIn('WARN    soft  [mattach] known_defects', out)
+            self.assertIn('1 WARN, 0 FAIL, 0 UNKNOWN; no hard requirement '
+                          'failed', out)
+            self.assertNotIn('Suggested', out)
+        code, out = self.run_main(settings=settings, args=['--json'])
+        data = json.loads(out)
+        self.assertTrue(data['ok'])
+        [row] = [r for r in data['checks'] if r['status'] == pf.WARN]
+        self.assertEqual('[mattach] known_defects', row['check'])
+        self.assertIn('cinder-readonly-access-mode', row['reason'])
 
     def test_soft_failure_exits_0_unless_strict(self):
         answers = healthy_answers()
@@ -722,6 +753,13 @@ class TestLiveCredentials(base.ConfiguredTestCase):
         self.assertTrue(settings.use_dynamic_credentials)
         self.assertFalse(settings.admin_configured)
         self.assertFalse(settings.create_multiattach_type)
+        self.assertEqual([], settings.known_defects)
+
+    def test_settings_known_defects(self):
+        self.set_conf('mattach', known_defects=[
+            'cinder-readonly-access-mode'])
+        self.assertEqual(['cinder-readonly-access-mode'],
+                         self.settings().known_defects)
 
     def test_admin_credentials_chosen(self):
         self.set_conf('auth', admin_username='admin', admin_password='pw',

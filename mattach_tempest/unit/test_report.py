@@ -304,3 +304,96 @@ class TestCommandLine(base.TestCase):
                  'report: error: stdin: no test results in the stream\n')):
             code, out, err = self.run_main(argv, stdin)
             self.assertEqual((2, '', message), (code, out, err))
+
+
+class TestKnownDefects(base.ConfiguredTestCase):
+    """Acknowledged defects are counted and listed apart from the skips.
+
+    The stream is made by a testtools run of fake tests decorated with
+    known_defects.detects, so the skip reasons are the ones a real run
+    of the suite gives.
+    """
+
+    def run_stream(self):
+        import subunit
+        import testtools
+
+        from mattach_tempest.common import known_defects
+
+        class Readonly(testtools.TestCase):
+            # Named like the conformance tests so they are grouped.
+            @known_defects.detects('cinder-readonly-access-mode')
+            def test_readonly_volume_connections_are_ro(self):
+                with known_defects.signature('cinder-readonly-access-mode'):
+                    self.assertEqual('ro', 'rw', 'access_mode')
+
+            def test_readonly_volume_attachments_are_ro(self):
+                pass
+
+            def test_readonly_config_skip(self):
+                self.skipTest('[validation] run_validation is False')
+
+        Readonly.__module__ = API + 'volume.test_multiattach_readonly'
+        self.set_conf('mattach', known_defects=[
+            'cinder-readonly-access-mode'])
+        out = io.BytesIO()
+        result = testtools.ExtendedToStreamDecorator(
+            subunit.StreamResultToBytes(out))
+        result.startTestRun()
+        unittest.TestLoader().loadTestsFromTestCase(Readonly).run(result)
+        result.stopTestRun()
+        return report.build(report.read_stream(io.BytesIO(out.getvalue())),
+                            'run.subunit')
+
+    def test_grouping_counts_and_list(self):
+        data = self.run_stream()
+        self.assertEqual({'pass': 1, report.KNOWN_DEFECT: 1, 'skip': 1,
+                          'total': 3}, data['totals'])
+        self.assertEqual('KNOWN DEFECT', data['verdict'])
+        [group] = [g for g in data['groups'] if g['tests']]
+        self.assertEqual('read-only', group['name'])
+        self.assertEqual('KNOWN DEFECT', group['verdict'])
+        [defect] = data['known_defects']
+        self.assertEqual('cinder-readonly-access-mode', defect['defect'])
+        self.assertEqual('Readonly.test_readonly_volume_connections_are_ro',
+                         defect['short_name'])
+        self.assertEqual('read-only', defect['group'])
+        self.assertIn('Reproduced: ', defect['reason'])
+        self.assertIn('access_mode', defect['reason'])
+        skips = [t for t in group['tests'] if t['status'] == 'skip']
+        self.assertEqual(['Readonly.test_readonly_config_skip'],
+                         [t['short_name'] for t in skips])
+        self.assertIsNone(skips[0]['defect'])
+
+    def test_text_html_and_json(self):
+        data = self.run_stream()
+        text = report.render_text(data)
+        self.assertIn('KNOWN DEFECT  1 pass, 1 known-defect, 1 skip  '
+                      'read-only\n', text)
+        self.assertIn('== %s: 1\n' % report.DEFECTS_TITLE, text)
+        self.assertRegex(text, r'\n  cinder-readonly-access-mode +Readonly\.'
+                               r'test_readonly_volume_connections_are_ro +'
+                               r'read-only\n')
+        self.assertRegex(text, r'KNOWN-DEFECT +\d+\.\ds +Readonly\.test_')
+        self.assertTrue(text.endswith(
+            'Total: 3 test(s): 1 pass, 1 known-defect, 1 skip; verdict '
+            'KNOWN DEFECT\n'), text)
+        page = report.render_html(data)
+        self.assertIn('<h2>%s: 1</h2>' % report.DEFECTS_TITLE, page)
+        self.assertIn('<tr><td>cinder-readonly-access-mode</td>', page)
+        self.assertIn('class="s KNOWN-DEFECT"', page)
+        self.assertEqual(data['known_defects'],
+                         json.loads(json.dumps(data))['known_defects'])
+
+    def test_ordinary_skips_and_failures_are_not_defects(self):
+        self.assertIsNone(report.acknowledged_defect(
+            'Swap volume is not enabled'))
+        self.assertEqual('cinder-attachment-status-filter',
+                         report.acknowledged_defect(
+                             'Known defect of this cloud, acknowledged in '
+                             '[mattach] known_defects: '
+                             'cinder-attachment-status-filter: GET ...'))
+        records = read_fixture()
+        self.assertNotIn(report.KNOWN_DEFECT,
+                         {r['status'] for r in records})
+        self.assertEqual([], report.build(records)['known_defects'])

@@ -147,8 +147,9 @@ def options(image_ids):
             'servers_per_volume': 3,
             # This cloud's cinder (29.0.0, pinned) has these defects, each
             # read in its source and reproduced here (descriptions in
-            # mattach_tempest/common/known_defects.py); their tests skip
-            # naming the defect. Drop a name when the pinned cinder fixes it.
+            # mattach_tempest/common/known_defects.py); their tests run and
+            # skip naming the defect when they reproduce it, and fail once
+            # it is fixed: drop the name then.
             'known_defects': ','.join(KNOWN_DEFECTS),
         },
     }

@@ -130,10 +130,18 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         source and must appear in the error body. Returns the exception.
         """
         exc = self.assertRaises(exc_class, func, *args, **kwargs)
+        self.assertRefusalReason(exc, message)
+        return exc
+
+    def assertRefusalReason(self, exc, message):
+        """The refusal `exc` names `message` in its error body.
+
+        For a test that asserts the refusal and its reason apart (see
+        assertRefused); a None message asserts nothing.
+        """
         if message is not None:
             self.assertIn(message, str(exc.resp_body),
                           'The refusal does not give the expected reason')
-        return exc
 
     @classmethod
     def resource_name(cls, kind):

@@ -98,7 +98,7 @@ class EncryptedMultiattachRetypeNegativeTest(
     @decorators.attr(type='negative')
     @decorators.idempotent_id('ae8e991c-7fd6-4a33-bab2-28040446c9ae')
     @unstable.services('volume')
-    @known_defects.unless_known('cinder-retype-encryption-check')
+    @known_defects.detects('cinder-retype-encryption-check')
     def test_retype_to_encrypted_multiattach_type_refused(self):
         """Retyping a plain volume to an encrypted multiattach type is a 400.
 
@@ -113,8 +113,17 @@ class EncryptedMultiattachRetypeNegativeTest(
         4. The volume is available, of its old type and multiattach flag.
         """
         volume = self.create_volume()
-        self.assertRefused(lib_exc.BadRequest, ENCRYPTED_RETYPE_REFUSED,
-                           self.retype, volume['id'],
-                           self.encrypted_type['name'])
+        # The defect is the retype being accepted; a refusal for another
+        # reason is another failure, asserted outside the signature.
+        try:
+            self.retype(volume['id'], self.encrypted_type['name'])
+        except lib_exc.BadRequest as exc:
+            refusal = exc
+        else:
+            with known_defects.signature('cinder-retype-encryption-check'):
+                self.fail('The retype of volume %s to the encrypted '
+                          'multiattach type %s was accepted (202)'
+                          % (volume['id'], self.encrypted_type['name']))
+        self.assertRefusalReason(refusal, ENCRYPTED_RETYPE_REFUSED)
         self.assertEqual('available',
                          self.assertTypeUnchanged(volume)['status'])

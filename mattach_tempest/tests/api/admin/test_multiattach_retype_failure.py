@@ -40,7 +40,7 @@ class MultiattachFailedRetypeTest(retype.RetypeMixin,
 
     @decorators.idempotent_id('31cd030e-89b1-409b-b819-f6d6d3f180fa')
     @unstable.services('volume')
-    @known_defects.unless_known('cinder-failed-retype-multiattach-flag')
+    @known_defects.detects('cinder-failed-retype-multiattach-flag')
     def test_failed_retype_to_multiattach_keeps_volume_plain(self):
         """The volume keeps its plain type and multiattach false.
 
@@ -58,6 +58,13 @@ class MultiattachFailedRetypeTest(retype.RetypeMixin,
         volume = self.create_volume(volume_type=self.plain_type['name'])
         self.assertIs(False, volume['multiattach'])
         self.retype(volume['id'], self.unplaceable_type['name'])
-        self.assertEqual('available',
-                         self.wait_for_retype(volume['id'])['status'])
-        self.assertTypeUnchanged(volume)
+        shown = self.wait_for_retype(volume['id'])
+        self.assertEqual('available', shown['status'])
+        self.assertEqual(volume['volume_type'], shown['volume_type'],
+                         'The type of volume %s changed' % volume['id'])
+        # The type kept, only the flag betrays the defect (assertTypeUnchanged
+        # would take a changed type for it too).
+        with known_defects.signature('cinder-failed-retype-multiattach-flag'):
+            self.assertIs(False, shown['multiattach'],
+                          'The multiattach flag of volume %s (type %s)'
+                          % (volume['id'], shown['volume_type']))

@@ -28,7 +28,7 @@ class MultiattachReadonlyDataPathTest(manager.MultiattachScenarioTest):
     @decorators.attr(type='slow')
     # The readers attach through nova with the primary's (non-admin)
     # credentials: a cloud with this defect hands them a read-write disk.
-    @known_defects.unless_known('cinder-readonly-access-mode')
+    @known_defects.detects('cinder-readonly-access-mode')
     @unstable.services('compute', 'volume', 'image', 'network')
     def test_readonly_attachments_read_but_refuse_writes(self):
         """Guests attached to a readonly volume read it and cannot write.
@@ -67,6 +67,14 @@ class MultiattachReadonlyDataPathTest(manager.MultiattachScenarioTest):
                  for a in self.volumes_client.show_volume(
                      volume['id'])['volume']['attachments']],
                 'attach_mode of the readers\' attachments')
+            # What the defect does to a reader, checked here where the
+            # readers were attached (readonly_procedure checks it again,
+            # among failures that are not the defect).
+            read_only = [m.guest.is_read_only(m.device) for m in members]
+            with known_defects.signature('cinder-readonly-access-mode'):
+                self.assertEqual([True] * len(members), read_only,
+                                 'Whether each reader\'s disk is read-only '
+                                 '(blockdev --getro)')
             return members
 
         read_only = procedures.readonly_procedure(
