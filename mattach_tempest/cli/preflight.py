@@ -2,7 +2,7 @@
 
 Reads the tempest.conf the suite would use, authenticates with the
 credentials in it and asks the live cloud, through tempest's own service
-clients, what the seed runbook's "Versions Needed" and the suite's
+clients, what multi-attach's documented version requirements and the suite's
 configuration depend on. Each check ends PASS, FAIL, UNKNOWN (not visible
 with these credentials) or WARN (the run is valid but reports less than a
 certification run would) with a one-line reason; a FAIL of a *hard*
@@ -59,7 +59,7 @@ MULTIATTACH_SPEC = '<is> True'
 MULTIATTACH_TRAIT = 'COMPUTE_VOLUME_MULTI_ATTACH'
 # Wallaby (nova 23) introduced compute 2.88 and requires libvirt >= 6.0.0.
 COMPUTE_WALLABY = '2.88'
-# Seed runbook 000: libvirt >= 3.10, or qemu < 2.10.
+# Multi-attach's documented hypervisor rule: libvirt >= 3.10, or qemu < 2.10.
 QEMU_WITHOUT_LIBVIRT_CHECK = (2, 10, 0)
 # Drivers nova reports supports_multiattach=False for (spec [12]).
 NO_MULTIATTACH_DRIVERS = ('ironic', 'vmware vcenter server', 'zvm',
@@ -513,7 +513,7 @@ def decode_hypervisor_version(number):
 
 
 def hypervisor_verdict(hypervisor_type, version, compute_max):
-    """(status, text) for one hypervisor against seed 000's rule."""
+    """(status, text) for one hypervisor against the documented rule."""
     kind = (hypervisor_type or '').lower()
     if kind in ('qemu', 'kvm'):
         if version in (None, ''):

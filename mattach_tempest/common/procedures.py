@@ -11,8 +11,8 @@ failure, not an error) when a guest reads something else than what was
 written; GuestError (from common.guest) when a guest step fails. Both carry
 the guest console.
 
-Never is a non-cluster filesystem mounted in two guests at once: the seeds'
-procedure hands the filesystem from one guest to the other with umount in
+Never is a non-cluster filesystem mounted in two guests at once: the filesystem
+handover hands the filesystem from one guest to the other with umount in
 between; the other procedures use the raw device with per-guest regions.
 """
 
@@ -46,7 +46,7 @@ class Member(object):
 
 
 def hello_line(name):
-    """The line a guest writes to prove it wrote (as in the seeds)."""
+    """The line a guest writes to prove it wrote."""
     return 'hello from %s' % name
 
 
@@ -86,10 +86,10 @@ def detach_and_forget(member, detach, source='auto'):
     member.guest.wait_for_device_gone(member.device, source)
 
 
-# -- the seeds' procedure ----------------------------------------------------
+# -- the filesystem handover -------------------------------------------------
 
-def seeds_procedure(a, b, fs, mount_point=DEFAULT_MOUNT_POINT,
-                    file_name=DEFAULT_FILE_NAME):
+def filesystem_handover(a, b, fs, mount_point=DEFAULT_MOUNT_POINT,
+                        file_name=DEFAULT_FILE_NAME):
     """The operators' check, with exact content asserted.
 
     1. A: mkfs, mount, write "hello from A", sync, umount;
@@ -109,14 +109,14 @@ def seeds_procedure(a, b, fs, mount_point=DEFAULT_MOUNT_POINT,
     line_a = hello_line(a.name)
     line_b = hello_line(b.name)
 
-    LOG.info('Seeds procedure: %s formats %s with %s and writes',
+    LOG.info('Filesystem handover: %s formats %s with %s and writes',
              a.name, a.device, fs)
     a.guest.mkfs(a.device, fs)
     with _mounted(a, mount_point):
         a.guest.write_line(path, line_a)
         a.guest.sync()
 
-    LOG.info('Seeds procedure: %s mounts %s, reads and appends',
+    LOG.info('Filesystem handover: %s mounts %s, reads and appends',
              b.name, b.device)
     with _mounted(b, mount_point):
         seen = _read_if_there(b, path)
@@ -125,7 +125,7 @@ def seeds_procedure(a, b, fs, mount_point=DEFAULT_MOUNT_POINT,
         b.guest.write_line(path, line_b, append=True)
         b.guest.sync()
 
-    LOG.info('Seeds procedure: %s mounts %s again and reads', a.name,
+    LOG.info('Filesystem handover: %s mounts %s again and reads', a.name,
              a.device)
     expected = line_a + '\n' + line_b + '\n'
     with _mounted(a, mount_point):

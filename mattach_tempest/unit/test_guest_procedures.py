@@ -13,13 +13,13 @@ MIB = 1024 * 1024
 REGION_KIB = 64
 
 
-class SeedsProcedureTest(base.StandinTestCase):
+class FilesystemHandoverTest(base.StandinTestCase):
 
     def test_a_writes_b_reads_and_appends_a_reads(self):
         standins = self.standins(2)
         a = self.attach(standins, 0)
         b = self.attach(standins, 1)
-        content = procedures.seeds_procedure(a, b, 'ext4')
+        content = procedures.filesystem_handover(a, b, 'ext4')
         self.assertEqual('hello from standin-0\nhello from standin-1\n',
                          content)
         # Nothing left mounted: the guests can be detached.
@@ -33,8 +33,9 @@ class SeedsProcedureTest(base.StandinTestCase):
         b = self.attach(standins, 1)
         self.assertEqual(
             'hello from standin-0\nhello from standin-1\n',
-            procedures.seeds_procedure(a, b, 'ext3', mount_point='/mnt/x',
-                                       file_name='seed'))
+            procedures.filesystem_handover(a, b, 'ext3',
+                                           mount_point='/mnt/x',
+                                           file_name='handover'))
 
     def test_a_clone_is_caught(self):
         # B gets a copy of the volume taken after A's mkfs: the filesystem
@@ -47,7 +48,7 @@ class SeedsProcedureTest(base.StandinTestCase):
         a.guest.mkfs = lambda device, fs=None: None
         self.addCleanup(setattr, a.guest, 'mkfs', real_mkfs)
         exc = self.assertRaises(procedures.DataMismatch,
-                                procedures.seeds_procedure, a, b, 'ext4')
+                                procedures.filesystem_handover, a, b, 'ext4')
         self.assertIn('Guest standin-1 read /mnt/mattach/hello.txt written '
                       'by standin-0', str(exc))
         self.assertFalse(b.guest.is_mounted(procedures.DEFAULT_MOUNT_POINT))

@@ -20,12 +20,12 @@ CONF = config.CONF
 
 
 class MultiattachDataPathTest(manager.MultiattachScenarioTest):
-    """Seeds' procedure, raw regions, detach and reattach."""
+    """Filesystem handover, raw regions, detach and reattach."""
 
     @decorators.idempotent_id('42bc7e35-78d4-49f8-bb75-833ad727ebd0')
     @decorators.attr(type='slow')
     @unstable.services('compute', 'volume', 'image', 'network')
-    def test_seeds_procedure_on_running_servers(self):
+    def test_filesystem_handover_on_running_servers(self):
         """The operators' check on a volume attached to running servers.
 
         1. Create a multiattach volume; boot servers A and B and wait until
@@ -44,12 +44,12 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
         (server_a, guest_a), (server_b, guest_b) = self.create_guests(2)
         a, b = self.attach_one_at_a_time(
             [(server_a, guest_a), (server_b, guest_b)], volume)
-        self._seeds_procedure(a, b)
+        self._filesystem_handover(a, b)
 
     @decorators.idempotent_id('435133d3-dc0d-4b56-9de4-ed68361d8681')
     @decorators.attr(type='slow')
     @unstable.services('compute', 'volume', 'image', 'network')
-    def test_seeds_procedure_on_servers_booted_with_the_volume(self):
+    def test_filesystem_handover_on_servers_booted_with_the_volume(self):
         """The operators' check on servers booted with the volume.
 
         1. Create a multiattach volume.
@@ -60,7 +60,7 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
         3. Wait for cinder's attachment record of each server; find the
            disk in each guest (by-id link, else its virtio serial in
            /sys/block, else its size and the device cinder reports).
-        4. Run the seeds' procedure (A writes, B reads and appends, A
+        4. Run the filesystem handover (A writes, B reads and appends, A
            reads both lines), exact content asserted.
         """
         volume = self.create_multiattach_volume()
@@ -69,11 +69,11 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
         server_b, guest_b = self.create_guest(block_device_mapping_v2=bdm)
         a = self.member_booted_with(server_a, guest_a, volume)
         b = self.member_booted_with(server_b, guest_b, volume)
-        self._seeds_procedure(a, b)
+        self._filesystem_handover(a, b)
 
-    def _seeds_procedure(self, a, b):
-        """Run the seeds' procedure; assert the file's exact content."""
-        content = procedures.seeds_procedure(
+    def _filesystem_handover(self, a, b):
+        """Run the filesystem handover; assert the file's exact content."""
+        content = procedures.filesystem_handover(
             a, b, CONF.mattach.guest_filesystem)
         self.assertEqual('%s\n%s\n' % (procedures.hello_line(a.name),
                                        procedures.hello_line(b.name)),

@@ -6,8 +6,8 @@ or attaching, a reserve is refused with 400 "Invalid volume: Volume ...
 status must be ... to reserve, but the current status is ...", which nova
 passes on (as a 400) below compute 2.101. Parallel attaches therefore race
 by design: each must either succeed or be refused cleanly, and the volume
-must end up consistent, never stuck reserved or attaching (the reserve race
-of the seeds, bug 1096983).
+must end up consistent, never stuck reserved or attaching (the old
+reserve race, bug 1096983).
 """
 
 from concurrent import futures
