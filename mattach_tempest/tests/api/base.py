@@ -129,7 +129,16 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         message, where given, is a fragment quoted from the nova or cinder
         source and must appear in the error body. Returns the exception.
         """
-        exc = self.assertRaises(exc_class, func, *args, **kwargs)
+        try:
+            accepted = func(*args, **kwargs)
+        except exc_class as refusal:
+            exc = refusal
+        else:
+            # Say which refusal was expected: the rule the cloud broke.
+            self.fail('%s was accepted; it must be refused with %s (%s "%s"). '
+                      'The answer: %s' % (
+                          getattr(func, '__name__', func), exc_class.__name__,
+                          exc_class.status_code, message, accepted))
         if message is not None:
             self.assertIn(message, str(exc.resp_body),
                           'The refusal does not give the expected reason')
