@@ -37,6 +37,8 @@ OTHER = 'other'
 # test id contains "multiattach": patterns on attach use (?<!multi).
 GROUP_RULES = (
     ('data path (guests)', r'\.scenario\.'),
+    ('plain volumes: one server at a time',
+     r'plain_volume_exclusive|held_plain'),
     ('encryption', r'encrypt'),
     ('read-only', r'read_?only|attach_mode|_ro(_|$)'),
     ('concurrency', r'concurren|parallel|simultaneous|(^|[._])race([._]|$)'),
@@ -75,6 +77,7 @@ GROUPS = (
     'microversion gate 2.60',
     'refusals: same server twice / shelved-offloaded / swap / '
     'delete attached / multi-create',
+    'plain volumes: one server at a time',
     'retype',
     'attachments API and nova-owned protection',
     'boot from volume and bdm',

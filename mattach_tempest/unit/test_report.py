@@ -149,6 +149,12 @@ class TestGrouping(base.TestCase):
             'attachments API and nova-owned protection',
         API + 'admin.test_multiattach_encrypted_negative.Encrypted'
         'MultiattachCreateNegativeTest.test_x': 'encryption',
+        API + 'compute.test_plain_volume_exclusive.PlainVolumeReserve'
+        'NegativeTest.test_reserve_of_in_use_plain_volume_refused':
+            'plain volumes: one server at a time',
+        API + 'admin.test_plain_volume_exclusive.PlainVolumeStatusReset'
+        'NegativeTest.test_attach_held_plain_volume_reset_to_available_'
+        'refused': 'plain volumes: one server at a time',
         'mattach_tempest.tests.scenario.test_multiattach_extend.Guest'
         'ExtendTest.test_guests_see_new_size': 'data path (guests)',
         API + 'compute.test_multiattach_new.MultiattachNewTest.test_y':

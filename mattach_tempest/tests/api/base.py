@@ -189,6 +189,19 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
                            volume))
         return volume
 
+    def create_plain_volume(self, **kwargs):
+        """Create a volume that is not multiattach, and check it says so.
+
+        Of the plain type (``[volume] volume_type`` or the cloud's
+        default) unless kwargs name another.
+        """
+        volume = self.create_volume(**kwargs)
+        self.assertIs(False, volume['multiattach'],
+                      'Volume %s of type %s is multiattach, the test needs a '
+                      'plain one: %s' % (volume['id'], volume['volume_type'],
+                                         volume))
+        return volume
+
     def delete_volume(self, volume_id):
         """Delete a volume once nothing holds it, and wait until it is gone.
 
@@ -216,6 +229,22 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
                     params={'name': name})['volumes']:
                 self.delete_volume(volume['id'])
         self.addCleanup(delete_named)
+
+    def expect_no_attachment_for(self, volume_id, instance_id):
+        """Register the delete of the volume's attachments for instance_id.
+
+        For reserves through cinder's attachments API that cinder must
+        refuse: an attachment it wrongly makes would keep the volume from
+        being detached and deleted.
+        """
+        def delete_reserved():
+            for attachment in self.attachments_client.list_attachments(
+                    volume_id=volume_id, instance_id=instance_id)[
+                        'attachments']:
+                test_utils.call_and_ignore_notfound_exc(
+                    self.attachments_client.delete_attachment,
+                    attachment['id'])
+        self.addCleanup(delete_reserved)
 
     def _volume_deletable(self, volume_id):
         status = self.volumes_client.show_volume(volume_id)['volume'][
