@@ -37,6 +37,7 @@ OTHER = 'other'
 # test id contains "multiattach": patterns on attach use (?<!multi).
 GROUP_RULES = (
     ('data path (guests)', r'\.scenario\.'),
+    ('isolation between projects', r'isolation|other_project|all_tenants'),
     ('plain volumes: one server at a time',
      r'plain_volume_exclusive|held_plain'),
     ('encryption', r'encrypt'),
@@ -78,6 +79,7 @@ GROUPS = (
     'refusals: same server twice / shelved-offloaded / swap / '
     'delete attached / multi-create',
     'plain volumes: one server at a time',
+    'isolation between projects',
     'retype',
     'attachments API and nova-owned protection',
     'boot from volume and bdm',

@@ -155,6 +155,9 @@ class TestGrouping(base.TestCase):
         API + 'admin.test_plain_volume_exclusive.PlainVolumeStatusReset'
         'NegativeTest.test_attach_held_plain_volume_reset_to_available_'
         'refused': 'plain volumes: one server at a time',
+        API + 'volume.test_multiattach_isolation.MultiattachIsolationTest.'
+        'test_other_project_cannot_attach_volume':
+            'isolation between projects',
         'mattach_tempest.tests.scenario.test_multiattach_extend.Guest'
         'ExtendTest.test_guests_see_new_size': 'data path (guests)',
         API + 'compute.test_multiattach_new.MultiattachNewTest.test_y':

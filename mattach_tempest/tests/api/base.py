@@ -253,25 +253,30 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
 
     # -- servers -----------------------------------------------------------
 
-    def create_server(self, wait_until='ACTIVE', **kwargs):
+    def create_server(self, wait_until='ACTIVE', credentials_type='primary',
+                      **kwargs):
         """Boot a server with tempest's stable helper; cleanup registered.
 
         The termination wait is registered before the delete, so cleanups
         (last in, first out) delete, then wait for the server to be gone.
+
+        :param credentials_type: whose server: 'primary', or another of
+            the class's credentials ('alt' ...).
         """
         kwargs.setdefault('name', self.resource_name('server'))
-        tenant_network = self.get_tenant_network()
+        clients = getattr(self, 'os_%s' % credentials_type)
+        tenant_network = self.get_tenant_network(credentials_type)
         if not tenant_network:
             # From compute 2.37 nova requires 'networks'; these servers
             # need none when the credentials come without a network.
             kwargs.setdefault('networks', 'none')
         body, _servers = compute.create_test_server(
-            self.os_primary, tenant_network=tenant_network,
+            clients, tenant_network=tenant_network,
             wait_until=wait_until, **kwargs)
         self.addCleanup(unstable.wait_for_server_termination,
-                        self.servers_client, body['id'])
+                        clients.servers_client, body['id'])
         self.addCleanup(test_utils.call_and_ignore_notfound_exc,
-                        self.servers_client.delete_server, body['id'])
+                        clients.servers_client.delete_server, body['id'])
         return body
 
     def expect_no_server_named(self, name, multi_create=False):
