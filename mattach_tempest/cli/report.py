@@ -67,7 +67,8 @@ GROUP_RULES = (
     ('N-way attach', r'n_servers|n_way|nway|many_servers|all_servers'),
     ('attach and list on both services', r'(?<!multi)attach'),
     ('volume type and creation',
-     r'volume_create|create_volume|volume_type|body_flag|type_gives'),
+     r'volume_create|create_volume|volume_type|body_flag|type_gives|'
+     r'extra_spec'),
 )
 # The order the report shows them in: the suite's story, README's list.
 GROUPS = (

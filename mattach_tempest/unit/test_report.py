@@ -158,6 +158,9 @@ class TestGrouping(base.TestCase):
         API + 'volume.test_multiattach_isolation.MultiattachIsolationTest.'
         'test_other_project_cannot_attach_volume':
             'isolation between projects',
+        API + 'admin.test_multiattach_extra_spec.MultiattachExtraSpecStrict'
+        'Test.test_spec_lowercase_true_without_is_gives_plain_volume':
+            'volume type and creation',
         'mattach_tempest.tests.scenario.test_multiattach_extend.Guest'
         'ExtendTest.test_guests_see_new_size': 'data path (guests)',
         API + 'compute.test_multiattach_new.MultiattachNewTest.test_y':
