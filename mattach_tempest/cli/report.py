@@ -44,6 +44,9 @@ OTHER = 'other'
 # test id contains "multiattach": patterns on attach use (?<!multi).
 GROUP_RULES = (
     ('data path (guests)', r'\.scenario\.'),
+    ('isolation between projects', r'isolation|other_project|all_tenants'),
+    ('plain volumes: one server at a time',
+     r'plain_volume_exclusive|held_plain'),
     ('encryption', r'encrypt'),
     ('read-only', r'read_?only|attach_mode|_ro(_|$)'),
     ('concurrency', r'concurren|parallel|simultaneous|(^|[._])race([._]|$)'),
@@ -71,7 +74,8 @@ GROUP_RULES = (
     ('N-way attach', r'n_servers|n_way|nway|many_servers|all_servers'),
     ('attach and list on both services', r'(?<!multi)attach'),
     ('volume type and creation',
-     r'volume_create|create_volume|volume_type|body_flag|type_gives'),
+     r'volume_create|create_volume|volume_type|body_flag|type_gives|'
+     r'extra_spec'),
 )
 # The order the report shows them in: the suite's story, README's list.
 GROUPS = (
@@ -82,6 +86,8 @@ GROUPS = (
     'microversion gate 2.60',
     'refusals: same server twice / shelved-offloaded / swap / '
     'delete attached / multi-create',
+    'plain volumes: one server at a time',
+    'isolation between projects',
     'retype',
     'attachments API and nova-owned protection',
     'boot from volume and bdm',

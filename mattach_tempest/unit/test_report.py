@@ -149,6 +149,18 @@ class TestGrouping(base.TestCase):
             'attachments API and nova-owned protection',
         API + 'admin.test_multiattach_encrypted_negative.Encrypted'
         'MultiattachCreateNegativeTest.test_x': 'encryption',
+        API + 'compute.test_plain_volume_exclusive.PlainVolumeReserve'
+        'NegativeTest.test_reserve_of_in_use_plain_volume_refused':
+            'plain volumes: one server at a time',
+        API + 'admin.test_plain_volume_exclusive.PlainVolumeStatusReset'
+        'NegativeTest.test_attach_held_plain_volume_reset_to_available_'
+        'refused': 'plain volumes: one server at a time',
+        API + 'volume.test_multiattach_isolation.MultiattachIsolationTest.'
+        'test_other_project_cannot_attach_volume':
+            'isolation between projects',
+        API + 'admin.test_multiattach_extra_spec.MultiattachExtraSpecStrict'
+        'Test.test_spec_lowercase_true_without_is_gives_plain_volume':
+            'volume type and creation',
         'mattach_tempest.tests.scenario.test_multiattach_extend.Guest'
         'ExtendTest.test_guests_see_new_size': 'data path (guests)',
         API + 'compute.test_multiattach_new.MultiattachNewTest.test_y':

@@ -129,7 +129,16 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         message, where given, is a fragment quoted from the nova or cinder
         source and must appear in the error body. Returns the exception.
         """
-        exc = self.assertRaises(exc_class, func, *args, **kwargs)
+        try:
+            accepted = func(*args, **kwargs)
+        except exc_class as refusal:
+            exc = refusal
+        else:
+            # Say which refusal was expected: the rule the cloud broke.
+            self.fail('%s was accepted; it must be refused with %s (%s "%s"). '
+                      'The answer: %s' % (
+                          getattr(func, '__name__', func), exc_class.__name__,
+                          exc_class.status_code, message, accepted))
         self.assertRefusalReason(exc, message)
         return exc
 
@@ -188,6 +197,19 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
                            volume))
         return volume
 
+    def create_plain_volume(self, **kwargs):
+        """Create a volume that is not multiattach, and check it says so.
+
+        Of the plain type (``[volume] volume_type`` or the cloud's
+        default) unless kwargs name another.
+        """
+        volume = self.create_volume(**kwargs)
+        self.assertIs(False, volume['multiattach'],
+                      'Volume %s of type %s is multiattach, the test needs a '
+                      'plain one: %s' % (volume['id'], volume['volume_type'],
+                                         volume))
+        return volume
+
     def delete_volume(self, volume_id):
         """Delete a volume once nothing holds it, and wait until it is gone.
 
@@ -216,6 +238,22 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
                 self.delete_volume(volume['id'])
         self.addCleanup(delete_named)
 
+    def expect_no_attachment_for(self, volume_id, instance_id):
+        """Register the delete of the volume's attachments for instance_id.
+
+        For reserves through cinder's attachments API that cinder must
+        refuse: an attachment it wrongly makes would keep the volume from
+        being detached and deleted.
+        """
+        def delete_reserved():
+            for attachment in self.attachments_client.list_attachments(
+                    volume_id=volume_id, instance_id=instance_id)[
+                        'attachments']:
+                test_utils.call_and_ignore_notfound_exc(
+                    self.attachments_client.delete_attachment,
+                    attachment['id'])
+        self.addCleanup(delete_reserved)
+
     def _volume_deletable(self, volume_id):
         status = self.volumes_client.show_volume(volume_id)['volume'][
             'status']
@@ -223,25 +261,30 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
 
     # -- servers -----------------------------------------------------------
 
-    def create_server(self, wait_until='ACTIVE', **kwargs):
+    def create_server(self, wait_until='ACTIVE', credentials_type='primary',
+                      **kwargs):
         """Boot a server with tempest's stable helper; cleanup registered.
 
         The termination wait is registered before the delete, so cleanups
         (last in, first out) delete, then wait for the server to be gone.
+
+        :param credentials_type: whose server: 'primary', or another of
+            the class's credentials ('alt' ...).
         """
         kwargs.setdefault('name', self.resource_name('server'))
-        tenant_network = self.get_tenant_network()
+        clients = getattr(self, 'os_%s' % credentials_type)
+        tenant_network = self.get_tenant_network(credentials_type)
         if not tenant_network:
             # From compute 2.37 nova requires 'networks'; these servers
             # need none when the credentials come without a network.
             kwargs.setdefault('networks', 'none')
         body, _servers = compute.create_test_server(
-            self.os_primary, tenant_network=tenant_network,
+            clients, tenant_network=tenant_network,
             wait_until=wait_until, **kwargs)
         self.addCleanup(unstable.wait_for_server_termination,
-                        self.servers_client, body['id'])
+                        clients.servers_client, body['id'])
         self.addCleanup(test_utils.call_and_ignore_notfound_exc,
-                        self.servers_client.delete_server, body['id'])
+                        clients.servers_client.delete_server, body['id'])
         return body
 
     def expect_no_server_named(self, name, multi_create=False):

@@ -8,6 +8,12 @@ or refuse.
 
 from tempest.lib import exceptions as lib_exc
 
+# nova compute/api.py _check_volume_already_attached(), InvalidVolume (400):
+# a volume that is not multiattach and that nova already maps to a server
+# (the servers' ids follow, space separated). nova checks before it asks
+# cinder to reserve the volume.
+PLAIN_VOLUME_HELD = 'volume %s is already attached to instances: '
+
 
 class SharedVolumeMixin(object):
     """Build servers sharing a multiattach volume and check what they hold."""
@@ -34,6 +40,18 @@ class SharedVolumeMixin(object):
         self.assertAttachments(volume['id'], attachments)
         return volume, servers, attachments
 
+    def create_held_plain_volume(self, server_count=2, volume_type=None):
+        """A new plain volume held by the first of `server_count` servers.
+
+        :param volume_type: the plain type's name (the class's plain type
+            when None); the volume must come out not multiattach.
+        :returns: (volume, servers); servers[0] holds the volume.
+        """
+        volume = self.create_plain_volume(volume_type=volume_type)
+        servers = self.create_servers(server_count)
+        self.attach_volume(servers[0], volume)
+        return volume, servers
+
     def assertBootRefused(self, message, volume, **kwargs):
         """Booting with the volume as a data disk is a 400; nothing is left.
 
@@ -59,22 +77,25 @@ class SharedVolumeMixin(object):
         self.assertUnattached(volume['id'])
 
     def assertAttachRefused(self, message, server_id, volume_id,
-                            microversion=None):
+                            microversion=None, holder_ids=()):
         """Attaching the volume to the server is a 400; nothing is left.
 
-        Afterwards cinder holds no attachment of the volume and nova lists
-        no volume on the server.
+        Afterwards exactly the holders hold the volume on both services
+        (none: cinder holds no attachment of it, not even a reserved one)
+        and nova lists no volume on the server.
 
         :param message: a fragment of the 400's reason.
         :param microversion: the attach's compute microversion (the
             class's when None).
+        :param holder_ids: the servers holding the volume before the
+            request.
         """
         self.assertRefused(
             lib_exc.BadRequest, message,
             self.volume_attachments_client.attach_volume,
             server_id, volume_id,
             microversion=microversion or self.request_microversion)
-        self.assertUnattached(volume_id)
+        self.assertAttachedOnlyTo(volume_id, list(holder_ids))
         self.assertEqual([], self.nova_volume_ids(server_id))
 
     def assertRefusedOneOf(self, refusals, func, *args, **kwargs):
