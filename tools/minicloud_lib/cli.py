@@ -522,7 +522,8 @@ def _is_error_message(line):
     if text.startswith(b'['):     # nova's and cinder's request context
         text = text.partition(b'] ')[2]
     text = text.rstrip()
-    return bool(text) and not text.startswith((b' ', b'Traceback'))
+    return bool(text) and not text.startswith(
+        (b' ', b'Traceback') + _TRACEBACK_LINKS)
 
 
 def _error_messages(lines):
