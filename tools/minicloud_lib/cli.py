@@ -493,7 +493,9 @@ def _log_sizes(names=_ERROR_LOGS):
 
 # oslo.log's record: '<date> <time> <pid> <LEVEL> <logger> <text>'.
 _OSLO_ERROR_LEVELS = (b' ERROR ', b' CRITICAL ')
-# gunicorn's and MariaDB's '[ERROR]', RabbitMQ's '[error]'.
+# gunicorn's and MariaDB's '[ERROR]', RabbitMQ's '[error]'. libvirtd's
+# '<time>: <pid>: error : ...' is not read: it logs the host probes that
+# fail here (dnsmasq, D-Bus, dmidecode) as errors at every start.
 _BRACKETED_ERROR = re.compile(rb'\[(?:ERROR|CRITICAL|error|critical)\]')
 # The unindented lines of a bare traceback (one no logger wrote) that
 # are not its exception: those chaining two tracebacks.
