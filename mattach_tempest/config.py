@@ -41,6 +41,16 @@ MattachGroup = [
                      'service tokens and cinder requires them (OSSA-2023-003, '
                      'bug 2004555). Set to False only for a cloud known to '
                      'lack that protection; its tests are then skipped.'),
+    cfg.BoolOpt('volume_encryption',
+                default=True,
+                help='The block storage service creates encrypted volumes: '
+                     'it has a key manager (barbican, or the fixed-key '
+                     'manager cinder ships) for the keys of volumes whose '
+                     'type has an encryption type. Set to False for a cloud '
+                     'without one; the tests that need cinder to make a '
+                     'volume\'s key are then skipped. Attaching encrypted '
+                     'volumes is [compute-feature-enabled] '
+                     'attach_encrypted_volume.'),
     cfg.StrOpt('guest_filesystem',
                default='ext4',
                help='Filesystem the scenario tests create on the shared '

@@ -56,6 +56,7 @@ class SampleConfigTest(base.TestCase):
                      '#concurrent_attach_servers = 3',
                      '#create_multiattach_type = false',
                      '#protects_nova_attachments = true',
+                     '#volume_encryption = true',
                      '#guest_filesystem = ext4',
                      '#raw_region_kib = 64'):
             self.assertIn(line, sample.splitlines())

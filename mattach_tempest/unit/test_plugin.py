@@ -26,6 +26,7 @@ DEFAULTS = {
     'concurrent_attach_servers': 3,
     'create_multiattach_type': False,
     'protects_nova_attachments': True,
+    'volume_encryption': True,
     'guest_filesystem': 'ext4',
     'raw_region_kib': 64,
     'known_defects': [],

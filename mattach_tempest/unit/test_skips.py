@@ -99,5 +99,5 @@ class FeatureFlagSkipTest(test_microversions.SkipChecksTestCase):
     def test_encrypted_volumes(self):
         self.check('admin.test_multiattach_encrypted_negative',
                    'EncryptedMultiattachCreateNegativeTest',
-                   'compute-feature-enabled', 'attach_encrypted_volume',
-                   'Encrypted volumes are not supported (no key manager)')
+                   'mattach', 'volume_encryption',
+                   'Cinder cannot create encrypted volumes (no key manager)')

@@ -5,7 +5,9 @@ venv. See tools/minicloud_lib/__init__.py for the module map.
 """
 import argparse
 import concurrent.futures
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,6 +82,49 @@ def _check_ports(svcs):
 
 
 UP_STAMP = os.path.join(layout.RUN, 'up-complete')
+# Where each daemon's log stood when the start of the cloud began.
+START_MARKS = os.path.join(layout.RUN, 'start-log-marks.json')
+
+
+def _start_marks(names):
+    """Log offsets from which start-up errors are looked for, per daemon.
+
+    Kept until an `up` completes: an `up` run again after a failed one
+    still sees what the daemons logged while starting then. `down`
+    forgets them, as it stops the daemons.
+    """
+    try:
+        with open(START_MARKS) as f:
+            marks = json.load(f)
+    except (OSError, ValueError):
+        marks = {}
+    for name, size in _log_sizes(names).items():
+        marks.setdefault(name, size)
+    with open(START_MARKS, 'w') as f:
+        json.dump(marks, f)
+    return marks
+
+
+def _check_start_errors(marks, limit=5, width=400):
+    """Fail if a daemon logged an error while the cloud started.
+
+    Tests provoke refusals that may log errors; a cloud starting must
+    not: an error then is a broken configuration or a missing file, and
+    the cloud would mislead every test run on it.
+    """
+    errors = _cloud_errors(marks)
+    if not errors:
+        return
+    lines = []
+    for name, messages in errors.items():
+        lines.append('%s logged %d error(s) while starting (%s), the '
+                     'first %d:' % (name, len(messages), procs.logfile(name),
+                                    min(limit, len(messages))))
+        lines += ['  ' + m[:width] for m in messages[:limit]]
+    raise procs.StartError(
+        'the cloud logged errors while starting:\n%s\nFix their cause, '
+        'then `tools/minicloud down` and `tools/minicloud up`.'
+        % '\n'.join(lines))
 
 
 def _cloud_answers(virt=None):
@@ -137,6 +182,8 @@ def up(args):
     keystone = services.keystone()
     others = services.openstack(args.virt)
     _check_ports([epmd, mariadb, rabbit, keystone] + others)
+    marks = _start_marks([s.name for s in [epmd, mariadb, rabbit, keystone]
+                          + others])
 
     if procs.read_pid('mariadb') is None or procs.read_pid('rabbitmq') is None:
         log('starting mariadb, rabbitmq')
@@ -192,7 +239,9 @@ def up(args):
     bootstrap.discover_compute(sess, START_TIMEOUT)
     bootstrap.wait_volume_backend(sess, START_TIMEOUT)
     tempest_ws.write(images, args.virt)
+    _check_start_errors(marks)
     open(UP_STAMP, 'w').close()
+    os.unlink(START_MARKS)
     t_up = time.monotonic() - t0
     rss, pss = cloud_memory()
     log('cloud up. install %.0f s, up %.0f s, RSS %.2f GiB (PSS %.2f GiB)'
@@ -238,8 +287,9 @@ def cloud_memory():
 
 # ------------------------------------------------------------------ down
 def down(args=None):
-    if os.path.exists(UP_STAMP):
-        os.unlink(UP_STAMP)
+    for stamp in (UP_STAMP, START_MARKS):
+        if os.path.exists(stamp):
+            os.unlink(stamp)
     names = procs.running()
     if 'libvirtd' in names and libvirt_host.answers():
         gone = libvirt_host.destroy_domains()
@@ -431,14 +481,25 @@ _ERROR_LOGS = ('cinder-scheduler', 'cinder-volume', 'nova-conductor',
                'nova-compute', 'nova-scheduler', 'neutron', 'tap-agent')
 
 
-def _log_sizes():
+def _log_sizes(names=_ERROR_LOGS):
     sizes = {}
-    for name in _ERROR_LOGS:
+    for name in names:
         try:
             sizes[name] = os.path.getsize(procs.logfile(name))
         except OSError:
             sizes[name] = 0
     return sizes
+
+
+# oslo.log's record: '<date> <time> <pid> <LEVEL> <logger> <text>'.
+_OSLO_ERROR_LEVELS = (b' ERROR ', b' CRITICAL ')
+# gunicorn's and MariaDB's '[ERROR]', RabbitMQ's '[error]'. libvirtd's
+# '<time>: <pid>: error : ...' is not read: it logs the host probes that
+# fail here (dnsmasq, D-Bus, dmidecode) as errors at every start.
+_BRACKETED_ERROR = re.compile(rb'\[(?:ERROR|CRITICAL|error|critical)\]')
+# The unindented lines of a bare traceback (one no logger wrote) that
+# are not its exception: those chaining two tracebacks.
+_TRACEBACK_LINKS = (b'During handling ', b'The above exception ')
 
 
 def _is_error_message(line):
@@ -447,16 +508,64 @@ def _is_error_message(line):
     oslo.log writes each traceback line as its own ERROR record,
     '<time> <pid> ERROR <logger> <text>', frames indented, so keeping
     unindented texts (after the request context, if any) keeps the
-    messages and the exceptions raised.
+    messages and the exceptions raised. CRITICAL records (a service
+    dying) count as ERROR ones, and so do the '[ERROR]' lines of the
+    daemons that are not OpenStack's.
     """
-    head, sep, rest = line.partition(b' ERROR ')
-    if not sep:
+    if _BRACKETED_ERROR.search(line):
+        return True
+    for level in _OSLO_ERROR_LEVELS:
+        head, sep, rest = line.partition(level)
+        if sep:
+            break
+    else:
         return False
     _logger, _, text = rest.partition(b' ')
     if text.startswith(b'['):     # nova's and cinder's request context
         text = text.partition(b'] ')[2]
     text = text.rstrip()
-    return bool(text) and not text.startswith((b' ', b'Traceback'))
+    return bool(text) and not text.startswith(
+        (b' ', b'Traceback') + _TRACEBACK_LINKS)
+
+
+def _error_messages(lines):
+    """The error messages among a log's lines (bytes), in order.
+
+    The ERROR lines _is_error_message keeps, and the exception that ends
+    each bare traceback: one a process printed to its log without a
+    logger (a crash before its logging is set up, an uncaught exception
+    in a thread), whose every line would otherwise pass unnoticed.
+    """
+    in_traceback = False
+    for line in lines:
+        if line.startswith(b'Traceback (most recent call last)'):
+            in_traceback = True
+        elif (in_traceback and line.strip()
+                and not line.startswith((b' ', b'\t') + _TRACEBACK_LINKS)):
+            in_traceback = False
+            yield line
+        elif _is_error_message(line):
+            yield line
+
+
+def _cloud_errors(since):
+    """{service: [its error messages]} logged after each offset in `since`.
+
+    `since` maps a service to how far its log reached (_log_sizes); the
+    services that logged none are left out.
+    """
+    errors = {}
+    for name, offset in sorted(since.items()):
+        try:
+            with open(procs.logfile(name), 'rb') as f:
+                f.seek(offset)
+                lines = [line.decode('utf-8', 'replace').rstrip()
+                         for line in _error_messages(f)]
+        except OSError:
+            continue
+        if lines:
+            errors[name] = lines
+    return errors
 
 
 def _print_cloud_errors(since, limit=12, width=400):
@@ -466,19 +575,11 @@ def _print_cloud_errors(since, limit=12, width=400):
     backend, a command that failed on the host) is in the services' logs,
     which a CI job's printed tail would otherwise never show.
     """
-    for name, offset in sorted(since.items()):
-        try:
-            with open(procs.logfile(name), 'rb') as f:
-                f.seek(offset)
-                lines = [line.decode('utf-8', 'replace').rstrip()
-                         for line in f if _is_error_message(line)]
-        except OSError:
-            continue
-        if lines:
-            log('%d ERROR line(s) in %s during the run, the last %d:' % (
-                len(lines), procs.logfile(name), min(limit, len(lines))))
-            for line in lines[-limit:]:
-                print('  ' + line[:width])
+    for name, lines in _cloud_errors(since).items():
+        log('%d ERROR line(s) in %s during the run, the last %d:' % (
+            len(lines), procs.logfile(name), min(limit, len(lines))))
+        for line in lines[-limit:]:
+            print('  ' + line[:width])
 
 
 def _capability_report(subunit):

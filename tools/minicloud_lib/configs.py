@@ -80,6 +80,32 @@ def common(name):
             'state_path': os.path.join(layout.DATA, name)}
 
 
+def install_shipped(service, name):
+    """Copy a file the service's package ships into its config directory.
+
+    pip puts them in <venv>/etc/<service>; a packaged deployment has them
+    in /etc/<service> next to the configuration (paste pipelines,
+    cinder's resource filters).
+    """
+    path = _path(service, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    shutil.copy(os.path.join(layout.VENV, 'etc', service, name), path)
+    return path
+
+
+def key_manager(service):
+    """[key_manager] of nova or cinder: the fixed-key manager it ships.
+
+    Volume types with an encryption type need a key manager: cinder asks
+    it for each new encrypted volume's key, nova for the key that opens
+    the volume on the host. There is no barbican here; both services
+    read the same key from their configuration (one key for every
+    volume: insecure, and enough for a throw-away test cloud).
+    """
+    return {'backend': '%s.keymgr.conf_key_mgr.ConfKeyManager' % service,
+            'fixed_key': layout.FIXED_KEY}
+
+
 def data_dir(*p):
     d = os.path.join(layout.DATA, *p)
     os.makedirs(d, exist_ok=True)
@@ -204,8 +230,11 @@ def glance():
         'paste_deploy': {'flavor': 'keystone'},
         'oslo_concurrency': {'lock_path': data_dir('glance', 'locks')},
     })
-    shutil.copy(os.path.join(layout.VENV, 'etc', 'glance',
-                             'glance-api-paste.ini'), d)
+    install_shipped('glance', 'glance-api-paste.ini')
+
+
+# nova-compute's own configuration (services.py runs it with --config-dir).
+COMPUTE_CONF = _path('nova-compute', 'nova.conf')
 
 
 def nova(virt='fake'):
@@ -223,10 +252,11 @@ def nova(virt='fake'):
                            'libvirt': 'minicloud_libvirt.'
                                       'LoopExtendLibvirtDriver'}[virt],
     })
-    extra = libvirt_nova(d) if virt == 'libvirt' else {}
+    extra = (libvirt_nova(os.path.dirname(COMPUTE_CONF))
+             if virt == 'libvirt' else {})
     if virt == 'libvirt':
         default.update(extra.pop('DEFAULT'))
-    write_ini(os.path.join(d, 'nova.conf'), dict({
+    conf = dict({
         'DEFAULT': default,
         'api_database': {'connection': db_url('nova_api')},
         'database': {'connection': db_url('nova')},
@@ -246,9 +276,18 @@ def nova(virt='fake'):
         'oslo_concurrency': {'lock_path': data_dir('nova', 'locks')},
         'oslo_messaging_notifications': {'driver': 'noop'},
         'vnc': {'enabled': False},
+        'key_manager': key_manager('nova'),
         'wsgi': {'api_paste_config': os.path.join(d, 'api-paste.ini')},
-    }, **extra))
-    shutil.copy(os.path.join(layout.VENV, 'etc', 'nova', 'api-paste.ini'), d)
+    }, **extra)
+    write_ini(os.path.join(d, 'nova.conf'), conf)
+    install_shipped('nova', 'api-paste.ini')
+    # nova-compute reaches the databases through nova-conductor only, as
+    # in a multi-host deployment: given a database connection it tries
+    # the API database itself at start, and nova refuses ("No DB access
+    # allowed in nova-compute", logged as an ERROR).
+    write_ini(COMPUTE_CONF, {section: options
+                             for section, options in conf.items()
+                             if section not in ('api_database', 'database')})
 
 
 def libvirt_nova(d):
@@ -284,6 +323,12 @@ def cinder(virt='fake'):
         'auth_strategy': 'keystone',
         'enabled_backends': virt,
         'api_paste_config': os.path.join(d, 'api-paste.ini'),
+        # The filters a non-admin may use in lists (volumes, attachments,
+        # ...), as cinder ships them. Without the file cinder refuses, at
+        # 3.31+, every filter a non-admin gives, nova's attachment lookups
+        # (volume_id, on the user's behalf) included.
+        'resource_query_filters_file': os.path.join(
+            d, 'resource_filters.json'),
         'osapi_volume_listen': layout.HOST,
         # cinder-volume's first capabilities reach the scheduler only if
         # the scheduler's queue exists by then; when both start together
@@ -311,13 +356,15 @@ def cinder(virt='fake'):
         virt: backend,
         'oslo_concurrency': {'lock_path': data_dir('cinder', 'locks')},
         'oslo_messaging_notifications': {'driver': 'noop'},
+        'key_manager': key_manager('cinder'),
         'coordination': {'backend_url': 'file://' + data_dir('cinder',
                                                              'coordination')},
         # We run as root: no sudo in front of the privsep helper.
         'cinder_sys_admin': {'helper_command': '%s --config-file %s' % (
             os.path.join(layout.VBIN, 'privsep-helper'), conf)},
     })
-    shutil.copy(os.path.join(layout.VENV, 'etc', 'cinder', 'api-paste.ini'), d)
+    install_shipped('cinder', 'api-paste.ini')
+    install_shipped('cinder', 'resource_filters.json')
     return conf
 
 
@@ -326,7 +373,10 @@ def neutron(virt='fake'):
     default = common('neutron')
     default.update({
         'core_plugin': 'ml2',
-        'service_plugins': '',
+        # L3's API, without an agent (nothing is routed): the extension
+        # neutron always loads, auto-allocated-topology, requires it, and
+        # without it neutron logs an ERROR at every start.
+        'service_plugins': 'router',
         'auth_strategy': 'keystone',
         'api_paste_config': os.path.join(d, 'api-paste.ini'),
         'bind_host': layout.HOST,
@@ -351,8 +401,7 @@ def neutron(virt='fake'):
         'ml2_type_flat': {'flat_networks': libvirt_host.PHYSNET},
         'securitygroup': {'firewall_driver': 'noop'},
     })
-    shutil.copy(os.path.join(layout.VENV, 'etc', 'neutron', 'api-paste.ini'),
-                d)
+    install_shipped('neutron', 'api-paste.ini')
 
 
 def render_all(virt='fake'):

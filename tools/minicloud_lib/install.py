@@ -23,10 +23,15 @@ APT_PROBES = {'mariadb-server': '/usr/sbin/mariadbd',
               'qemu-utils': '/usr/bin/qemu-img'}
 PIP_PACKAGES = ['keystone', 'openstack-placement', 'glance', 'nova', 'cinder',
                 'neutron', 'gunicorn', 'PyMySQL', 'tempest',
-                'python-openstackclient']
+                'python-openstackclient',
+                # oslo.cache's memcache_pool backend needs it, and keystone
+                # and nova-api log an ERROR without it: configuring a cache
+                # (even the in-process dict) loads every dogpile backend.
+                'python-memcached']
 POLICY_RC = '/usr/sbin/policy-rc.d'
 # Written into the venv when the pip install completed, so a half-done
-# install is redone rather than trusted.
+# install is redone rather than trusted; it lists PIP_PACKAGES, so a
+# package added to them reaches an existing venv.
 VENV_STAMP = os.path.join(layout.VENV, '.minicloud-installed')
 APT_LOG = os.path.join(layout.LOGS, 'apt-install.log')
 PIP_LOG = os.path.join(layout.LOGS, 'pip-install.log')
@@ -67,8 +72,16 @@ def install_apt():
     return True
 
 
+def _venv_current():
+    try:
+        with open(VENV_STAMP) as f:
+            return f.read().split() == PIP_PACKAGES
+    except OSError:
+        return False
+
+
 def install_venv():
-    if os.path.exists(VENV_STAMP):
+    if _venv_current():
         return False
     py = shutil.which('python3') or sys.executable
     if not os.path.exists(os.path.join(layout.VBIN, 'python')):
@@ -88,7 +101,7 @@ def install_venv():
         raise SystemExit('minicloud: pip install failed (exit %d), see %s'
                          % (rc, PIP_LOG))
     with open(VENV_STAMP, 'w') as f:
-        f.write('ok\n')
+        f.write('\n'.join(PIP_PACKAGES) + '\n')
     return True
 
 

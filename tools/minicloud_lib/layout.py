@@ -45,6 +45,9 @@ SERVICE_PASSWORD = 'minicloud-service'
 DB_PASSWORD = 'minicloud-db'
 RABBIT_USER = 'minicloud'
 RABBIT_PASSWORD = 'minicloud-rabbit'
+# The one key of nova's and cinder's fixed-key managers (hex, 256 bits):
+# both must hold the same, so that nova can open what cinder encrypted.
+FIXED_KEY = '6d696e69636c6f75642d766f6c756d652d656e6372797074696f6e2d6b657921'
 REGION = 'RegionOne'
 
 

@@ -108,7 +108,8 @@ def openstack(virt=None):
                 agent=('nova-api', 'nova-scheduler')),
     ] + (host_services() if virt == 'libvirt' else []) + [
         Service('nova-compute', [b + '/python', '-m',
-                                 'minicloud_lib.nova_compute'] + nova_cfg, v,
+                                 'minicloud_lib.nova_compute', '--config-dir',
+                                 os.path.dirname(configs.COMPUTE_CONF)], v,
                 agent=('nova-api', 'nova-compute')),
         _gunicorn('cinder-api', 'cinder', {
             'MINICLOUD_CINDER_CONF': _etc('cinder', 'cinder.conf')}),

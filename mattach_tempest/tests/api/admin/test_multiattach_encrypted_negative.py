@@ -50,18 +50,18 @@ class EncryptedMultiattachCreateNegativeTest(
     asks the key manager for a key first, then sees the type is
     multiattach. Without a key manager the request fails earlier with
     another 400 ("Key manager error"), which would not prove the rule. So
-    the test runs where the cloud can create encrypted volumes, which
-    tempest knows as ``[compute-feature-enabled] attach_encrypted_volume``
-    (tempest's own encrypted volume tests skip on it; set it False where
-    there is no key manager).
+    the test runs where cinder can create encrypted volumes,
+    ``[mattach] volume_encryption``. Nothing is attached: whether nova can
+    attach encrypted volumes (``[compute-feature-enabled]
+    attach_encrypted_volume``) does not matter here.
     """
 
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
         skips.unless_enabled(
-            cls, 'compute-feature-enabled', 'attach_encrypted_volume',
-            'Encrypted volumes are not supported (no key manager)')
+            cls, 'mattach', 'volume_encryption',
+            'Cinder cannot create encrypted volumes (no key manager)')
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('a0cf8f91-ea91-4cd7-b964-ca4f7be8806a')
