@@ -190,7 +190,9 @@ def up(args):
     else:
         images = bootstrap.ensure_images(sess)
     bootstrap.discover_compute(sess, START_TIMEOUT)
-    bootstrap.wait_volume_backend(sess, START_TIMEOUT)
+    bootstrap.wait_volume_backend(
+        sess, START_TIMEOUT, [b['volume_backend_name'] for b in
+                              configs.volume_backends(args.virt).values()])
     tempest_ws.write(images, args.virt)
     open(UP_STAMP, 'w').close()
     t_up = time.monotonic() - t0
