@@ -107,19 +107,3 @@ class SharedVolumeMixin(object):
         attachments = self.volume_attachments_client.list_volume_attachments(
             server_id, microversion=self.request_microversion)
         return [a['volumeId'] for a in attachments['volumeAttachments']]
-
-    def assertRefusedOneOf(self, refusals, func, *args, **kwargs):
-        """Assert func is refused with one of several status codes.
-
-        :param refusals: {exception class: message fragment}; the refusal
-            must be one of these classes and its body must carry that
-            class's fragment (quoted from the nova or cinder source).
-        :returns: the exception.
-        """
-        exc = self.assertRaises(tuple(refusals), func, *args, **kwargs)
-        message = next(fragment for exc_class, fragment in refusals.items()
-                       if isinstance(exc, exc_class))
-        self.assertIn(message, str(exc.resp_body),
-                      'The %s refusal does not give the expected reason'
-                      % exc.status_code)
-        return exc
