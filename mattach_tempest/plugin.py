@@ -37,7 +37,7 @@ class MultiattachTempestPlugin(plugins.TempestPlugin):
             'service_version': 'mattach.volume.v3',
             'module_path': 'mattach_tempest.services.volume',
             'client_names': ['AttachmentsClient', 'MessagesClient',
-                             'SnapshotsClient'],
+                             'SnapshotsClient', 'VolumeActionsClient'],
         }
         volume_clients.update(volume_config)
         compute_config = config.service_client_config('compute')

@@ -260,20 +260,23 @@ def wait_agents(sess, timeout):
             'report up in the %s service list' % api_name)
 
 
-def wait_volume_backend(sess, timeout):
-    """Wait until cinder's scheduler knows a pool reporting multiattach.
+def wait_volume_backend(sess, timeout, backend_names):
+    """Wait until cinder's scheduler knows each backend, multiattach.
 
     cinder-volume reporting 'up' is not enough: until its capabilities
-    reach the scheduler, every volume create fails (no valid backend).
+    reach the scheduler, every volume create fails (no valid backend), and
+    a backend not known yet can be no migration's destination.
     """
     path = '/v3/%s/scheduler-stats/get_pools?detail=True' % sess.project_id
 
-    def multiattach_pool():
+    def multiattach_backends():
         pools = sess.get('cinder-api', path).get('pools', [])
-        return any(p.get('capabilities', {}).get('multiattach')
-                   for p in pools)
-    procs.wait_for('cinder-volume', multiattach_pool, timeout,
-                   'reach the scheduler with a pool reporting multiattach')
+        return set(backend_names) <= {
+            p['capabilities'].get('volume_backend_name') for p in pools
+            if p.get('capabilities', {}).get('multiattach')}
+    procs.wait_for('cinder-volume', multiattach_backends, timeout,
+                   'reach the scheduler with pools of %s reporting '
+                   'multiattach' % ', '.join(backend_names))
 
 
 def discover_compute(sess, timeout):

@@ -14,6 +14,14 @@ from cinder.tests import fake_driver
 
 class MultiattachFakeDriver(fake_driver.FakeLoggingVolumeDriver):
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The parent reports 'fake' whatever the configuration says: with
+        # two backends of this driver the scheduler could not tell them
+        # apart (volume_backend_name of a type, a migration's destination).
+        self.backend_name = (
+            self.configuration.safe_get('volume_backend_name') or 'fake')
+
     def _update_volume_stats(self):
         super()._update_volume_stats()
         for pool in self._stats['pools']:

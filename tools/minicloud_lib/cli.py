@@ -237,7 +237,9 @@ def up(args):
     else:
         images = bootstrap.ensure_images(sess)
     bootstrap.discover_compute(sess, START_TIMEOUT)
-    bootstrap.wait_volume_backend(sess, START_TIMEOUT)
+    bootstrap.wait_volume_backend(
+        sess, START_TIMEOUT, [b['volume_backend_name'] for b in
+                              configs.volume_backends(args.virt).values()])
     tempest_ws.write(images, args.virt)
     _check_start_errors(marks)
     open(UP_STAMP, 'w').close()

@@ -314,14 +314,35 @@ def libvirt_nova(d):
     }
 
 
+def volume_backends(virt='fake'):
+    """cinder.conf's backend sections, {name: options}, in enabled order.
+
+    fake: two backends of the storage-less driver on the one cinder-volume,
+    so that an admin can migrate a volume from one to the other (cinder's
+    generic migration; for an attached volume cinder asks nova to swap).
+    tempest's [volume] backend_names lists their volume_backend_name.
+    """
+    if virt == 'fake':
+        return {name: {
+            'volume_driver': 'minicloud_lib.cinder_fake.MultiattachFakeDriver',
+            'volume_backend_name': name} for name in ('fake', 'fake2')}
+    return {'libvirt': {
+        # A sparse file + loop device per volume, connection type 'local'.
+        'volume_driver': 'minicloud_lib.cinder_loop.LoopVolumeDriver',
+        'volume_backend_name': 'loop',
+        'loop_volume_dir': libvirt_host.VOLUMES,
+        'image_volume_cache_enabled': False}}
+
+
 def cinder(virt='fake'):
     d = _path('cinder')
     conf = os.path.join(d, 'cinder.conf')
     default = common('cinder')
+    backends = volume_backends(virt)
     default.update({
         'my_ip': layout.HOST,
         'auth_strategy': 'keystone',
-        'enabled_backends': virt,
+        'enabled_backends': ','.join(backends),
         'api_paste_config': os.path.join(d, 'api-paste.ini'),
         # The filters a non-admin may use in lists (volumes, attachments,
         # ...), as cinder ships them. Without the file cinder refuses, at
@@ -338,22 +359,15 @@ def cinder(virt='fake'):
         'periodic_interval': 10,
         'periodic_fuzzy_delay': 0,
     })
-    backend = {'fake': {
-        'volume_driver': 'minicloud_lib.cinder_fake.MultiattachFakeDriver',
-        'volume_backend_name': 'fake'},
-        'libvirt': {
-        # A sparse file + loop device per volume, connection type 'local'.
-        'volume_driver': 'minicloud_lib.cinder_loop.LoopVolumeDriver',
-        'volume_backend_name': 'loop',
-        'loop_volume_dir': libvirt_host.VOLUMES,
-        'image_volume_cache_enabled': False}}[virt]
-    write_ini(conf, {
+    sections = {
         'DEFAULT': default,
         'database': {'connection': db_url('cinder')},
         'keystone_authtoken': authtoken('cinder'),
         # cinder -> nova (volume extended / attach events)
         'nova': dict(service_auth('cinder'), interface='public'),
-        virt: backend,
+    }
+    sections.update(backends)
+    sections.update({
         'oslo_concurrency': {'lock_path': data_dir('cinder', 'locks')},
         'oslo_messaging_notifications': {'driver': 'noop'},
         'key_manager': key_manager('cinder'),
@@ -365,6 +379,7 @@ def cinder(virt='fake'):
     })
     install_shipped('cinder', 'api-paste.ini')
     install_shipped('cinder', 'resource_filters.json')
+    write_ini(conf, sections)
     return conf
 
 

@@ -118,7 +118,9 @@ def options(image_ids):
             'max_microversion': 'latest',
             'volume_type_multiattach': bootstrap.MULTIATTACH_TYPE,
             'storage_protocol': 'fake', 'vendor_name': 'Open Source',
-            'backend_names': 'fake',
+            # Two backends on one cinder-volume (configs.volume_backends):
+            # an admin can migrate a volume between them.
+            'backend_names': 'fake,fake2',
             'build_timeout': 120,
         },
         'volume-feature-enabled': {
@@ -126,7 +128,7 @@ def options(image_ids):
             'snapshot': True, 'clone': True,
             'extend_attached_volume': True,
             'manage_volume': False, 'manage_snapshot': False,
-            'multi_backend': False,
+            'multi_backend': True,
             'volume_revert': False,
             'cluster_active_active': False,
             'consistency_group': False,
@@ -190,6 +192,7 @@ def libvirt_options(opts):
     })
     opts['volume'].update({'storage_protocol': 'local',
                            'backend_names': 'loop', 'build_timeout': 300})
+    opts['volume-feature-enabled']['multi_backend'] = False   # one backend
     opts['validation'] = {
         'run_validation': True, 'connect_method': 'fixed',
         'auth_method': 'keypair', 'image_ssh_user': 'cirros',

@@ -4,5 +4,8 @@ from mattach_tempest.services.volume.messages_client import \
     MessagesClient
 from mattach_tempest.services.volume.snapshots_client import \
     SnapshotsClient
+from mattach_tempest.services.volume.volume_actions_client import \
+    VolumeActionsClient
 
-__all__ = ['AttachmentsClient', 'MessagesClient', 'SnapshotsClient']
+__all__ = ['AttachmentsClient', 'MessagesClient', 'SnapshotsClient',
+           'VolumeActionsClient']

@@ -97,19 +97,3 @@ class SharedVolumeMixin(object):
             microversion=microversion or self.request_microversion)
         self.assertAttachedOnlyTo(volume_id, list(holder_ids))
         self.assertEqual([], self.nova_volume_ids(server_id))
-
-    def assertRefusedOneOf(self, refusals, func, *args, **kwargs):
-        """Assert func is refused with one of several status codes.
-
-        :param refusals: {exception class: message fragment}; the refusal
-            must be one of these classes and its body must carry that
-            class's fragment (quoted from the nova or cinder source).
-        :returns: the exception.
-        """
-        exc = self.assertRaises(tuple(refusals), func, *args, **kwargs)
-        message = next(fragment for exc_class, fragment in refusals.items()
-                       if isinstance(exc, exc_class))
-        self.assertIn(message, str(exc.resp_body),
-                      'The %s refusal does not give the expected reason'
-                      % exc.status_code)
-        return exc

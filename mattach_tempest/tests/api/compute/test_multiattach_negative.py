@@ -2,8 +2,8 @@
 
 Spec rules: [2] a second attach of the volume to the same server; [3]
 attaching it to a shelved-offloaded server; [9] deleting it while
-attached; [1] a multi-create request with it in the bdm; [4] swapping it
-while two servers hold it read/write. Each refusal leaves every existing
+attached; [1] a multi-create request with it in the bdm; [4] a user's
+swap of it while two servers hold it. Each refusal leaves every existing
 attachment as it was.
 """
 
@@ -14,6 +14,12 @@ from tempest.lib import exceptions as lib_exc
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
 from mattach_tempest.tests.api import shared_volume
+
+# nova policies/volumes_attachments.py: swap is for the service role (and
+# admin); nova exception.PolicyNotAuthorized (403) for anyone else.
+SWAP_POLICY_REFUSED = ("Policy doesn't allow "
+                       "os_compute_api:os-volumes-attachments:swap to be "
+                       "performed.")
 
 
 class MultiattachNegativeTest(shared_volume.SharedVolumeMixin,
@@ -85,22 +91,26 @@ class MultiattachNegativeTest(shared_volume.SharedVolumeMixin,
     @decorators.idempotent_id('b91ed74b-b853-4e34-adf8-30531c208ee3')
     @unstable.services('compute', 'volume')
     def test_swap_of_shared_volume_refused(self):
-        """Swapping a volume two servers hold read/write never happens.
+        """A user's swap of a volume two servers hold is refused by policy.
+
+        Swapping an attached volume is cinder's half of a volume
+        migration: nova's default policy lets only the service role (and
+        admin) call it, so a user's request is refused before any other
+        check (the volume not migrating: 409, tested as admin; more than
+        one read/write attachment: 400, reached only through a migration).
 
         Not skipped on [compute-feature-enabled] swap_volume: that flag
-        says whether the cloud's virt driver can swap, but each refusal
-        accepted here comes from nova-api before any driver is involved,
-        so a cloud that cannot swap must refuse all the same; a skip would
-        hide a swap that goes ahead.
+        says whether the cloud's virt driver can swap, but the refusal
+        comes from nova-api before any driver is involved, so a cloud that
+        cannot swap must refuse all the same; a skip would hide a swap
+        that goes ahead.
 
         Steps:
         1. Create a plain volume; attach one multiattach volume to servers
            A and B.
         2. On server A, update the multiattach volume's attachment with
-           the plain volume's id (a swap): refused with 403 (policy: swap
-           is for the service role), 409 (the volume is not migrating) or
-           400 (more than one read/write attachment), by the cloud's
-           policy (spec rule 4), with that refusal's reason.
+           the plain volume's id (a swap): 403 "Policy doesn't allow
+           os_compute_api:os-volumes-attachments:swap to be performed."
         3. Both attachments are intact with the same ids, nova lists the
            same volume on A, and the plain volume is available with no
            attachment.
@@ -109,16 +119,8 @@ class MultiattachNegativeTest(shared_volume.SharedVolumeMixin,
         new_volume = self.create_volume()
         volume, servers, attachments = self.create_shared_volume()
         server_id = servers[0]['id']
-        self.assertRefusedOneOf(
-            {lib_exc.Forbidden:
-                "Policy doesn't allow "
-                "os_compute_api:os-volumes-attachments:swap to be performed.",
-             lib_exc.Conflict:
-                'volume %s is not migrating; this API should only be '
-                'called by Cinder' % volume['id'],
-             lib_exc.BadRequest:
-                'Swapping multi-attach volumes with more than one '
-                'read/write attachment is not supported.'},
+        self.assertRefused(
+            lib_exc.Forbidden, SWAP_POLICY_REFUSED,
             self.volume_attachments_client.update_volume_attachment,
             server_id, volume['id'], new_volume['id'],
             microversion=self.request_microversion)

@@ -30,9 +30,10 @@ CONF = config.CONF
 
 # cinder exception.ConflictNovaUsingAttachment (409).
 NOVA_OWNED = 'Detach volume from instance %s using the Compute API'
-# cinder volume/api.py _attachment_reserve(), InvalidVolume (400).
+# cinder volume/api.py _attachment_reserve(), InvalidVolume (400): the
+# statuses a multiattach volume is reserved from, and the one it has.
 RESERVE_REFUSED = ('status must be available or in-use or downloading to '
-                   'reserve, but the current status is reserved')
+                   'reserve, but the current status is %s.')
 
 
 def unused_connector():
@@ -224,6 +225,20 @@ class CinderOnlyAttachmentsMixin(object):
         self.assertEqual(sorted(attachment_ids),
                          self.attachment_ids(volume_id=volume_id))
 
+    def assertReserveRefusedWhile(self, volume_id, status, attachment_id):
+        """While the volume has this status, a reserve of it is a 400.
+
+        The volume has the status and the attachment is its only one
+        before the reserve, and both are as they were after it.
+        """
+        attachment_status = self.show_attachment(attachment_id)['status']
+        self.assertVolumeHolds(volume_id, status, [attachment_id])
+        self.assertRefused(lib_exc.BadRequest, RESERVE_REFUSED % status,
+                           self.reserve, volume_id)
+        self.assertVolumeHolds(volume_id, status, [attachment_id])
+        self.assertEqual(attachment_status,
+                         self.show_attachment(attachment_id)['status'])
+
     def assertInUseWith(self, volume_id, attachment_ids):
         """Cinder's volume view: in-use, listing exactly these attachments.
 
@@ -289,9 +304,78 @@ class MultiattachAttachmentReserveNegativeTest(CinderOnlyAttachmentsMixin,
         """
         volume = self.create_volume_for_attachments()
         first = self.reserve(volume['id'])
-        self.assertRefused(lib_exc.BadRequest, RESERVE_REFUSED,
-                           self.reserve, volume['id'])
-        self.assertVolumeHolds(volume['id'], 'reserved', [first['id']])
+        self.assertReserveRefusedWhile(volume['id'], 'reserved', first['id'])
+
+
+class MultiattachAttachmentInFlightNegativeTest(
+        CinderOnlyAttachmentsMixin, base.MultiattachBaseTest):
+    """No reserve while another attachment is attaching or detaching.
+
+    Reserved is not the only in-flight state: cinder reserves a
+    multiattach volume only from available, in-use or downloading, so a
+    volume that is attaching (an attachment given its connector, not yet
+    completed) or detaching (its consumer began a detach) takes no new
+    attachment either.
+    """
+
+    volume_min_microversion = '3.44'
+    needs_connector = True
+
+    @classmethod
+    def setup_clients(cls):
+        super().setup_clients()
+        cls.volume_actions_client = (
+            cls.os_primary.mattach_volume.VolumeActionsClient())
+
+    @decorators.attr(type='negative')
+    @decorators.idempotent_id('aba0dc33-31fe-444a-bad9-5fa08072c950')
+    @unstable.services('volume')
+    def test_reserve_while_attaching_refused(self):
+        """A reserve while another attachment is attaching is a 400.
+
+        Steps:
+        1. Reserve a multiattach volume (attachment A) and update A with
+           a connector: A and the volume are attaching (until os-complete).
+        2. Create a second attachment: 400 "... status must be available
+           or in-use or downloading to reserve, but the current status is
+           attaching."
+        3. The volume is still attaching, A is its only attachment and is
+           still attaching.
+        """
+        volume = self.create_volume_for_attachments()
+        first = self.reserve(volume['id'])
+        self.connect(first['id'])
+        self.assertEqual('attaching',
+                         self.show_attachment(first['id'])['status'])
+        self.assertReserveRefusedWhile(volume['id'], 'attaching',
+                                       first['id'])
+
+    @decorators.attr(type='negative')
+    @decorators.idempotent_id('17c31525-b6c6-4e4d-a2f7-0658f70d9eed')
+    @unstable.services('volume')
+    def test_reserve_while_detaching_refused(self):
+        """A reserve while the volume is detaching is a 400.
+
+        Steps:
+        1. Attach a multiattach volume without nova (attachment A,
+           attached; the volume in-use), then POST volumes/{id}/action
+           os-begin_detaching: the volume is detaching.
+        2. Create a second attachment: 400 "... status must be available
+           or in-use or downloading to reserve, but the current status is
+           detaching."
+        3. The volume is still detaching, A is its only attachment and is
+           still attached.
+        """
+        volume = self.create_volume_for_attachments()
+        first = self.attach_without_nova(volume['id'])
+        # Runs before the attachments' delete: the volume back to in-use.
+        self.addCleanup(test_utils.call_and_ignore_notfound_exc,
+                        self.volume_actions_client.roll_detaching,
+                        volume['id'])
+        self.volume_actions_client.begin_detaching(volume['id'])
+        self.assertEqual('attached', first['status'])
+        self.assertReserveRefusedWhile(volume['id'], 'detaching',
+                                       first['id'])
 
 
 class MultiattachAttachmentLifecycleTest(CinderOnlyAttachmentsMixin,

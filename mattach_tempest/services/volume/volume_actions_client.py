@@ -1,0 +1,28 @@
+"""The volume actions tempest.lib's volumes client lacks.
+
+``os-begin_detaching`` and ``os-roll_detaching`` (POST
+volumes/{id}/action, 202, no body) move an in-use volume to 'detaching'
+and back: what a consumer does around its own detach, and the one way a
+user puts a volume in that state. tempest.lib's v3 VolumesClient has
+neither.
+"""
+
+from mattach_tempest.services.volume import per_call_microversion
+
+BASE = '3.0'
+
+
+class VolumeActionsClient(per_call_microversion.PerCallMicroversionClient):
+    """Client for the detach bracketing actions of /volumes/{id}/action."""
+
+    def _action(self, volume_id, action, microversion):
+        return self._do_call('POST', 'volumes/%s/action' % volume_id,
+                             microversion, 202, {action: None})
+
+    def begin_detaching(self, volume_id, microversion=BASE):
+        """Mark an in-use, attached volume 'detaching': 202."""
+        return self._action(volume_id, 'os-begin_detaching', microversion)
+
+    def roll_detaching(self, volume_id, microversion=BASE):
+        """Put a 'detaching' volume back to 'in-use': 202."""
+        return self._action(volume_id, 'os-roll_detaching', microversion)

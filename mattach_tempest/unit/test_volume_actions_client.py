@@ -1,0 +1,42 @@
+"""The begin/roll detaching volume actions against fake HTTP responses."""
+
+from tempest.lib import exceptions as lib_exc
+
+from mattach_tempest.services.volume import volume_actions_client
+from mattach_tempest.unit import base
+from mattach_tempest.unit import fakes
+
+VOLUME_ID = '7d6a2c1e-0b77-4e55-9a5d-5d3e2f9b0a11'
+ACTION = fakes.VOLUME_ENDPOINT + '/volumes/%s/action' % VOLUME_ID
+
+
+class VolumeActionsClientTest(fakes.ClientTestMixin, base.TestCase):
+
+    client_class = volume_actions_client.VolumeActionsClient
+
+    def assertAction(self, action):
+        request = self.http.last
+        self.assertEqual('POST', request.method)
+        self.assertEqual(ACTION, request.url)
+        self.assertEqual('volume 3.0',
+                         request.headers['OpenStack-API-Version'])
+        self.assertEqual({action: None}, request.body)
+
+    def test_begin_detaching(self):
+        self.http.respond(202)
+        body = self.client.begin_detaching(VOLUME_ID)
+        self.assertAction('os-begin_detaching')
+        self.assertEqual(202, body.response.status)
+
+    def test_roll_detaching(self):
+        self.http.respond(202)
+        self.client.roll_detaching(VOLUME_ID)
+        self.assertAction('os-roll_detaching')
+
+    def test_refusal_raises(self):
+        self.http.respond(400, {'badRequest': {
+            'message': "Unable to detach volume. Volume status must be "
+                       "'in-use' and attach_status must be 'attached' to "
+                       "detach.", 'code': 400}})
+        self.assertRaises(lib_exc.BadRequest, self.client.begin_detaching,
+                          VOLUME_ID)
