@@ -180,19 +180,23 @@ class NovaAttachMixin(object):
             server_id)]
 
     def assertAttachedOnlyTo(self, volume_id, server_ids,
-                             former_server_ids=()):
+                             former_server_ids=(), claimed_by=()):
         """Exactly these servers hold the volume, on both services.
 
         Cinder's volume view lists each server once and the volume is
         in-use (available when no server is given); cinder's attachments
         API lists the same attachment ids, every one attached, and no
-        other record (reserved, attaching, error_*); nova lists this
+        other record (reserved, attaching, error_*) but one reserved
+        (connector-less) claim for each server of `claimed_by`: a server
+        nova disconnected but keeps the volume for (shelve-offload, an
+        aborted rebuild); nova lists this
         volume, and no other, on each server, under cinder's attachment id
         for that server (compared where nova lists ids, compute >= 2.89);
         nova lists nothing of the volume on any former holder (a former
         holder that is gone altogether is fine).
 
-        :returns: {server_id: attachment_id}, as cinder lists them.
+        :returns: {server_id: attachment_id}, as cinder lists them, and
+            for a server of `claimed_by` the id of its claim.
         """
         volume = self.volumes_client.show_volume(volume_id)['volume']
         held = [(a['server_id'], a['attachment_id'])
@@ -204,9 +208,15 @@ class NovaAttachMixin(object):
                          'The status of volume %s' % volume_id)
         records = self.attachments_client.list_attachments(
             volume_id=volume_id)['attachments']
+        claims = [(r['instance'], r['id']) for r in records
+                  if r['instance'] in claimed_by and r['status'] == 'reserved']
+        self.assertEqual(sorted(claimed_by), sorted(s for s, _c in claims),
+                         'The reserved claims on volume %s' % volume_id)
         self.assertEqual(
-            sorted((server_id, attachment_id, 'attached')
-                   for server_id, attachment_id in held),
+            sorted([(server_id, attachment_id, 'attached')
+                    for server_id, attachment_id in held] +
+                   [(server_id, claim_id, 'reserved')
+                    for server_id, claim_id in claims]),
             sorted((r['instance'], r['id'], r['status']) for r in records),
             'The attachments API disagrees with the volume view of %s'
             % volume_id)
@@ -221,7 +231,7 @@ class NovaAttachMixin(object):
                 volume_id, listed,
                 'Nova still lists volume %s on server %s, which no longer '
                 'holds it' % (volume_id, server_id))
-        return dict(held)
+        return dict(held + claims)
 
     def assertNovaLists(self, server_id, volume_id, attachment_id):
         """Nova lists this volume alone on the server, under this id.

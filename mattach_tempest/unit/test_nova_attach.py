@@ -240,6 +240,21 @@ class HoldersTest(test_waiters.WaitersTestCase):
                                 VOLUME['id'], [self.A])
         self.assertIn('The attachments API disagrees', str(exc))
 
+    def test_a_claim_of_a_disconnected_server_is_expected_when_named(self):
+        probe = self.probe([self.A], records=[
+            record('attached', self.A), dict(record('reserved', self.B),
+                                             id='claim-b')])
+        self.assertEqual(
+            {self.A: 'att-c3a1', self.B: 'claim-b'},
+            probe.assertAttachedOnlyTo(VOLUME['id'], [self.A],
+                                       claimed_by=[self.B]))
+
+    def test_a_named_claim_that_is_missing_fails(self):
+        probe = self.probe([self.A])
+        exc = self.assertRaises(AssertionError, probe.assertAttachedOnlyTo,
+                                VOLUME['id'], [self.A], claimed_by=[self.B])
+        self.assertIn('The reserved claims', str(exc))
+
     def test_changed_attachment_id_fails(self):
         probe = self.probe([self.A])
         self.assertRaises(AssertionError, probe.assertAttachments,

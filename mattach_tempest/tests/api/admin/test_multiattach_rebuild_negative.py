@@ -66,9 +66,10 @@ class MultiattachRebuildReimageNegativeTest(shared_volume.SharedVolumeMixin,
            rebuild volume backed instance." and, shown to admin, its
            details carry cinder's 409 "Cannot re-image a volume which is
            attached to more than one server."
-        4. B keeps its attachment: cinder lists it (same id) as the
-           volume's only attached one, the volume is in-use, nova lists
-           the volume on B.
+        4. B keeps its attachment on both services: cinder lists it (same
+           id) as the volume's only attached one, the volume is in-use,
+           the attachments API lists besides it only A's reserved claim,
+           and nova lists the volume on B under B's attachment id.
         """
         volume = self.create_bootable_multiattach_volume()
         booted = self.create_server_from_volume(volume)
@@ -90,6 +91,8 @@ class MultiattachRebuildReimageNegativeTest(shared_volume.SharedVolumeMixin,
                       'The rebuild failed, but not on cinder\'s refusal to '
                       're-image a volume attached to more than one server')
 
-        self.assertAttachments(volume['id'],
-                               {other['id']: other_attachment})
-        self.assertEqual([volume['id']], self.nova_volume_ids(other['id']))
+        # Nova replaced A's attachment with a reserved claim before asking
+        # cinder to re-image; the abort leaves the claim.
+        held = self.assertAttachedOnlyTo(volume['id'], [other['id']],
+                                         claimed_by=[booted['id']])
+        self.assertEqual(other_attachment, held[other['id']])

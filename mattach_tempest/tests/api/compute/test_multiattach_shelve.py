@@ -50,33 +50,18 @@ class MultiattachShelveTest(shared_volume.SharedVolumeMixin,
            B's attachment, attached, and one reserved (connector-less)
            attachment for A, a new one, and nothing else; nova lists the
            volume on A under that claim's id.
-        (Not assertAttachedOnlyTo: A's reserved claim is right here.)
         """
         volume, offloaded, other, attachments = self.shelve_offload_one()
 
-        volume_view = self.volumes_client.show_volume(volume['id'])['volume']
-        self.assertEqual('in-use', volume_view['status'])
-        self.assertEqual(
-            [(other['id'], attachments[other['id']])],
-            [(a['server_id'], a['attachment_id'])
-             for a in volume_view['attachments']],
-            'The servers cinder lists on volume %s' % volume['id'])
-        records = self.attachments_client.list_attachments(
-            volume_id=volume['id'])['attachments']
-        claims = [r for r in records if r['instance'] == offloaded['id']]
-        self.assertEqual(['reserved'], [c['status'] for c in claims],
-                         'Attachments of offloaded server %s: %s'
-                         % (offloaded['id'], claims))
-        self.assertNotEqual(attachments[offloaded['id']], claims[0]['id'])
-        self.assertEqual(
-            sorted([(other['id'], attachments[other['id']], 'attached'),
-                    (offloaded['id'], claims[0]['id'], 'reserved')]),
-            sorted((r['instance'], r['id'], r['status']) for r in records),
-            'The attachments API records of volume %s' % volume['id'])
-        for server_id, attachment_id in ((other['id'],
-                                          attachments[other['id']]),
-                                         (offloaded['id'], claims[0]['id'])):
-            self.assertNovaLists(server_id, volume['id'], attachment_id)
+        held = self.assertAttachedOnlyTo(volume['id'], [other['id']],
+                                         claimed_by=[offloaded['id']])
+        self.assertEqual(attachments[other['id']], held[other['id']])
+        self.assertNotEqual(attachments[offloaded['id']],
+                            held[offloaded['id']],
+                            'The claim of offloaded server %s is its old '
+                            'attachment' % offloaded['id'])
+        self.assertNovaLists(offloaded['id'], volume['id'],
+                             held[offloaded['id']])
 
     @decorators.attr(type='slow')
     @decorators.idempotent_id('f2f4f1fc-7676-4272-b6ee-32ed8c6f6ebb')
