@@ -65,8 +65,7 @@ class MultiattachAdminSwapNegativeTest(shared_volume.SharedVolumeMixin,
             self.admin_volume_attachments_client.update_volume_attachment,
             servers[0]['id'], volume['id'], new_volume['id'],
             microversion=self.request_microversion)
-        self.assertEqual(attachments, self.assertAttachedOnlyTo(
-            volume['id'], list(attachments)))
+        self.assertAttachments(volume['id'], attachments)
         self.assertUnattached(new_volume['id'])
 
 
@@ -198,8 +197,7 @@ class MultiattachMigrationSwapNegativeTest(shared_volume.SharedVolumeMixin,
             ' nova must refuse to swap a multiattach volume with more than '
             'one read/write attachment' % (volume['id'], sorted(attachments)))
         self.assertEqual(host, migrated['os-vol-host-attr:host'])
-        self.assertEqual(attachments, self.assertAttachedOnlyTo(
-            volume['id'], list(attachments)))
+        self.assertAttachments(volume['id'], attachments)
         waiters.wait_until(
             lambda: (not self.migration_volumes(volume), None),
             'cinder to delete the destination volume of the failed '

@@ -46,8 +46,7 @@ class MultiattachLifecycleTest(shared_volume.SharedVolumeMixin,
         unstable.wait_for_server_status(
             self.servers_client, rebooted['id'], 'ACTIVE')
 
-        self.assertEqual(attachments, self.assertAttachedOnlyTo(
-            volume['id'], list(attachments)))
+        self.assertAttachments(volume['id'], attachments)
 
     @decorators.idempotent_id('ed20f90c-31ed-49e2-9e5c-280977abe6ca')
     @unstable.services('compute', 'volume')
@@ -66,14 +65,12 @@ class MultiattachLifecycleTest(shared_volume.SharedVolumeMixin,
         self.servers_client.stop_server(cycled['id'])
         unstable.wait_for_server_status(
             self.servers_client, cycled['id'], 'SHUTOFF')
-        self.assertEqual(attachments, self.assertAttachedOnlyTo(
-            volume['id'], list(attachments)))
+        self.assertAttachments(volume['id'], attachments)
 
         self.servers_client.start_server(cycled['id'])
         unstable.wait_for_server_status(
             self.servers_client, cycled['id'], 'ACTIVE')
-        self.assertEqual(attachments, self.assertAttachedOnlyTo(
-            volume['id'], list(attachments)))
+        self.assertAttachments(volume['id'], attachments)
 
 
 class MultiattachResizeTest(shared_volume.SharedVolumeMixin,
