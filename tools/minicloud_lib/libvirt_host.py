@@ -64,7 +64,12 @@ def _run(argv, check=True):
 
 
 # ----------------------------------------------------------------- libvirtd
-def render():
+def uri(host):
+    """The libvirt URI of a compute host's libvirtd."""
+    return URI
+
+
+def render(hosts=()):
     """libvirtd.conf, qemu.conf, passwd/group with libvirt-qemu."""
     for d in PRIVATE_DIRS.values():
         os.makedirs(d, exist_ok=True)

@@ -57,7 +57,7 @@ def _init():
                    stdout=subprocess.DEVNULL)
 
 
-def options(image_ids):
+def options(image_ids, hosts=('compute1',)):
     # Values are the cloud's facts; comments say why a flag has its value.
     return {
         'DEFAULT': {'log_dir': os.path.join(layout.TEMPEST, 'logs'),
@@ -82,17 +82,21 @@ def options(image_ids):
             'flavor_ref': bootstrap.FLAVORS[0][0],
             'flavor_ref_alt': bootstrap.FLAVORS[1][0],
             'max_microversion': 'latest',   # unset = 0.0: 2.60 classes skip
-            'min_compute_nodes': 1,
+            'min_compute_nodes': len(hosts),
             'build_timeout': 120,
         },
         'compute-feature-enabled': {
             'volume_multiattach': True,     # fake driver: supports_multiattach
             'swap_volume': True,            # fake driver implements it
             'resize': True,                 # same host allowed in nova.conf
-            'cold_migration': False,        # one compute host
-            'live_migration': False,
+            # The fake driver moves servers between hosts: there must be
+            # another host to move to.
+            'cold_migration': len(hosts) > 1,
+            'live_migration': len(hosts) > 1,
+            # The volume is shared; the fake driver copies no disk.
             'block_migration_for_live_migration': False,
             'volume_backed_live_migration': False,
+            'scheduler_enabled_filters': ','.join(configs.SCHEDULER_FILTERS),
             'shelve': True,                 # power off + offload work
             'shelve_migrate': False,
             'snapshot': True,               # minicloud_fake uploads a disk
@@ -155,6 +159,9 @@ def options(image_ids):
             # cinder's fixed-key manager makes the keys of encrypted volumes.
             'volume_encryption': True,
             'servers_per_volume': 3,
+            # Forcing a compute service down and evacuating its servers
+            # to another host: the fake driver rebuilds them there.
+            'evacuate': len(hosts) > 1,
             # This cloud's cinder (29.0.0, pinned) has these defects, each
             # read in its source and reproduced here (descriptions in
             # mattach_tempest/common/known_defects.py); their tests run and
@@ -205,9 +212,9 @@ def libvirt_options(opts):
     return opts
 
 
-def write(image_ids, virt='fake'):
+def write(image_ids, virt='fake', hosts=('compute1',)):
     _init()
-    opts = options(image_ids)
+    opts = options(image_ids, hosts)
     if virt == 'libvirt':
         opts = libvirt_options(opts)
     configs.write_ini(CONF, opts)
