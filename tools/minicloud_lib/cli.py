@@ -223,8 +223,10 @@ def up(args):
         for svc in services.host_services(args.computes):
             if procs.read_pid(svc.name) is None:
                 procs.start(svc.name, svc.argv, svc.env)
-        procs.wait_for('libvirtd', libvirt_host.answers, START_TIMEOUT,
-                       'answer virsh version')
+        for host in hosts:
+            procs.wait_for(services.libvirtd_service(host).name,
+                           lambda h=host: libvirt_host.answers(h),
+                           START_TIMEOUT, 'answer virsh version')
     missing = [s for s in others if procs.read_pid(s.name) is None]
     if missing:
         log('starting %s' % ', '.join(s.name for s in missing))
@@ -301,10 +303,13 @@ def down(args=None):
         if os.path.exists(stamp):
             os.unlink(stamp)
     names = procs.running()
-    if 'libvirtd' in names and libvirt_host.answers():
-        gone = libvirt_host.destroy_domains()
-        if gone:
-            log('destroyed and undefined %s' % ', '.join(gone))
+    for host in services.compute_hosts():
+        if services.libvirtd_service(host).name in names and \
+                libvirt_host.answers(host):
+            gone = libvirt_host.destroy_domains(host)
+            if gone:
+                log('destroyed and undefined %s on %s' % (
+                    ', '.join(gone), host))
     if not names:
         log('nothing running')
         _host_cleanup()
@@ -373,9 +378,9 @@ def status(args=None):
                                   None, s['host'])), 'not listed')
                 ok = state == 'up'
                 detail = '%s service list: %s' % (api_name, state)
-        elif svc.name == 'libvirtd':
-            ok = libvirt_host.answers()
-            detail = libvirt_host.URI
+        elif svc.name.startswith('libvirtd-'):
+            ok = libvirt_host.answers(svc.host)
+            detail = libvirt_host.uri(svc.host)
         elif svc.port is None:
             ok, detail = True, 'running'
         else:

@@ -2,8 +2,9 @@
 
 APIs run under gunicorn (one gthread worker each, 127.0.0.1 only) through
 minicloud_lib.wsgi; agents run from the venv's console scripts (nova-compute
-through minicloud_lib.nova_compute). libvirt mode (`up --virt libvirt`)
-adds libvirtd and minicloud_lib.tap_agent before nova-compute.
+through minicloud_lib.nova_compute, one per compute host: `up --computes
+N`). libvirt mode (`up --virt libvirt`) adds a libvirtd per compute host and
+minicloud_lib.tap_agent before the nova-computes.
 """
 import os
 
@@ -143,10 +144,13 @@ def compute_service(host):
                    agent=('nova-api', 'nova-compute'), host=host)
 
 
+def libvirtd_service(host):
+    return Service('libvirtd-' + host, libvirt_host.argv(host), host=host)
+
+
 def host_services(computes=None):
-    """libvirt mode: libvirtd and the tap agent (system python)."""
-    return [
-        Service('libvirtd', libvirt_host.argv()),
+    """libvirt mode: each host's libvirtd, the tap agent (system python)."""
+    return [libvirtd_service(h) for h in compute_hosts(computes)] + [
         Service('tap-agent', ['python3', '-m', 'minicloud_lib.tap_agent'],
                 {'PYTHONPATH': layout.TOOLS}),
     ]

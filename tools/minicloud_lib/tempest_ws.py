@@ -172,7 +172,7 @@ def options(image_ids, hosts=('compute1',)):
     }
 
 
-def libvirt_options(opts):
+def libvirt_options(opts, hosts):
     """libvirt mode: real qemu TCG guests reached over SSH on a flat network.
 
     Only what was seen to work with libvirt here is enabled.
@@ -196,7 +196,21 @@ def libvirt_options(opts):
         'attach_encrypted_volume': False,
         'interface_attach': False,
         'snapshot': True, 'resize': True, 'shelve': True,
+        # Cold migration and resize between hosts: qemu stops on the
+        # source before the destination starts it (README: multi-host).
+        'cold_migration': len(hosts) > 1,
+        # Not here (README: multi-host): libvirt's live migration needs
+        # the guest's tap on the destination under the name the source's
+        # qemu still holds ("Unable to create tap device ...: Device or
+        # resource busy": the hosts share one kernel's network
+        # namespace), and, for an image-backed server, shared storage
+        # libvirt recognises ("Migration without shared storage is
+        # unsafe": the instances directory is on a local file system).
+        'live_migration': False,
     })
+    opts['mattach']['evacuate'] = False   # README: multi-host
+    opts['mattach']['compute_libvirt_uris'] = ','.join(
+        '%s:%s' % (host, libvirt_host.uri(host)) for host in hosts)
     opts['volume'].update({'storage_protocol': 'local',
                            'backend_names': 'loop', 'build_timeout': 300})
     opts['volume-feature-enabled']['multi_backend'] = False   # one backend
@@ -216,7 +230,7 @@ def write(image_ids, virt='fake', hosts=('compute1',)):
     _init()
     opts = options(image_ids, hosts)
     if virt == 'libvirt':
-        opts = libvirt_options(opts)
+        opts = libvirt_options(opts, hosts)
     configs.write_ini(CONF, opts)
     with open(ACCOUNTS_YAML, 'w') as f:
         for acct in bootstrap.accounts():
