@@ -92,7 +92,8 @@ def uri(host):
 # libvirtd reaches the destination's through its socket. libvirt accepts an
 # explicit unix socket as another host (virDomainMigrateCheckNotLocal) and
 # tells the two apart by their host_uuid.
-LIVE_MIGRATION_URI = uri('%s')
+def live_migration_uri():
+    return uri('%s')
 
 
 def virsh(host):
