@@ -1,0 +1,179 @@
+"""A holder of a multiattach volume moves to another host; data is shared.
+
+Moving a server (cold or live migration) is admin-only by default policy,
+and so is the name of a server's host (OS-EXT-SRV-ATTR:host): hence
+admin/. The guests are the primary's.
+"""
+
+from tempest import config
+from tempest.lib import decorators
+
+from mattach_tempest.common import procedures
+from mattach_tempest.common import unstable
+from mattach_tempest.tests.scenario import manager
+from mattach_tempest.tests import skips
+
+CONF = config.CONF
+
+
+class MultiattachColdMigrationDataPathTest(
+        manager.MultiattachAdminScenarioTest):
+    """Cold migration of one holder off the host it shared with another."""
+
+    @classmethod
+    def skip_checks(cls):
+        super().skip_checks()
+        skips.unless_enabled(cls, 'compute-feature-enabled',
+                             'cold_migration', 'Cold migration is not '
+                             'enabled')
+        skips.unless_compute_hosts(cls)
+        skips.unless_placement(cls, 'same')
+
+    @decorators.idempotent_id('740684c4-7e95-42c5-b6f2-8e93f6cd9eef')
+    @decorators.attr(type='slow')
+    @unstable.services('compute', 'volume', 'image', 'network')
+    def test_cold_migrated_holder_shares_data_with_the_one_left(self):
+        """Data written before a cold migration is read after; new data too.
+
+        1. Create a multiattach volume; boot servers A and B (B with the
+           scheduler hint same_host naming A), each SSH-able; both on one
+           host (admin: OS-EXT-SRV-ATTR:host).
+        2. Attach the volume to A, then to B; both services list exactly
+           A and B; find the disk in each guest.
+        3. A writes region 0, B region 1; both read both.
+        4. A starts a background I/O loop (each round: write regions 4 and
+           5 with O_DIRECT, read them back, read regions 0 and 1, every
+           read checked by md5). Once it completed a round, as admin cold
+           migrate B; wait until B is off the source host in VERIFY_RESIZE;
+           confirm; wait until B is ACTIVE and answers over SSH again (its
+           guest restarted): B is on another host, A where it was; both
+           services list exactly A and B, A under its attachment id from
+           before (B's may be new: nova attaches on the destination).
+        5. After two more rounds stop A's loop: no I/O error, every round
+           intact.
+        6. Find the disk in B's guest again.
+        7. Both read regions 0 and 1; A writes region 2, B region 3; both
+           read all four regions.
+        """
+        volume = self.create_multiattach_volume()
+        guests = self.create_guests_on_hosts(2, 'same')
+        (server_a, guest_a), (server_b, guest_b) = guests
+        source = self.assertPlacement([server_a, server_b], 'same',
+                                      host_of=self.server_host)[0]
+        members = self.attach_one_at_a_time(guests, volume)
+        held = self.assertAttachedOnlyTo(volume['id'],
+                                         [server_a['id'], server_b['id']])
+
+        def migrate_b():
+            self.admin_servers_client.migrate_server(server_b['id'])
+            self.wait_for_server_moved(server_b['id'], source,
+                                       'cold migration')
+            unstable.wait_for_server_status(
+                self.servers_client, server_b['id'], 'VERIFY_RESIZE')
+            self.servers_client.confirm_resize_server(server_b['id'])
+            self.wait_for_guest_ssh(server_b, guest_b)
+            host_a, host_b = (self.server_host(server_a['id']),
+                              self.server_host(server_b['id']))
+            self.assertEqual(source, host_a,
+                             'The host of server A, which did not move')
+            self.assertNotEqual(source, host_b,
+                                'The host of server B after its cold '
+                                'migration')
+            after = self.assertAttachedOnlyTo(
+                volume['id'], [server_a['id'], server_b['id']])
+            self.assertEqual(held[server_a['id']], after[server_a['id']],
+                             'The attachment id of server A, which did not '
+                             'move')
+
+        def move(members):
+            # A's I/O goes on while B leaves the host they shared: the
+            # source host disconnects B only.
+            a, _b = members
+            procedures.io_across(
+                a, migrate_b, 'cold migrating %s' % guest_b.name, [4, 5],
+                [0, 1], CONF.mattach.raw_region_kib, self.pattern_tag(),
+                tag)
+            return [a, self.member_booted_with(server_b, guest_b, volume)]
+
+        tag = self.pattern_tag()
+        procedures.data_across_move_procedure(
+            members, move, CONF.mattach.raw_region_kib, tag)
+
+
+class MultiattachLiveMigrationDataPathTest(
+        manager.MultiattachAdminScenarioTest):
+    """Live migration of a holder writing all along."""
+
+    @classmethod
+    def skip_checks(cls):
+        super().skip_checks()
+        skips.unless_enabled(cls, 'compute-feature-enabled',
+                             'live_migration', 'Live migration is not '
+                             'enabled')
+        skips.unless_placement(cls, 'different')
+
+    @staticmethod
+    def block_migration():
+        """What the live migration request asks of the server's disks.
+
+        [compute-feature-enabled] block_migration_for_live_migration True:
+        'auto' (nova copies the local disks where the hosts share no
+        instance storage); False: no block migration. Never does nova
+        copy a volume: the shared volume is attached on the destination.
+        """
+        if CONF.compute_feature_enabled.block_migration_for_live_migration:
+            return 'auto'
+        return False
+
+    @decorators.idempotent_id('922fbe2b-5bf4-4a19-aaea-5da9b0533830')
+    @decorators.attr(type='slow')
+    @unstable.services('compute', 'volume', 'image', 'network')
+    def test_live_migrated_holder_writes_across_the_migration(self):
+        """A holder's I/O goes on across its live migration; data intact.
+
+        1. Create a multiattach volume; boot the moving server M and the
+           staying server S (S with the scheduler hint different_host
+           naming M), each SSH-able; on different hosts (admin:
+           OS-EXT-SRV-ATTR:host).
+        2. Attach the volume to M, then to S; both services list exactly
+           M and S; find the disk in each guest.
+        3. M writes region 0, S region 1; both read both.
+        4. M starts a background I/O loop (each round: write regions 2 and
+           3 with O_DIRECT, read them back, read regions 0 and 1, every
+           read checked by md5). Once it completed a round, as admin live
+           migrate M (no target host; block_migration 'auto' or False by
+           [compute-feature-enabled] block_migration_for_live_migration)
+           and wait until M is ACTIVE on another host with no task.
+        5. Both services list exactly M and S, S under its attachment id
+           from before.
+        6. After two more rounds stop M's loop: its log shows no I/O error
+           and every round intact.
+        7. M and S both read regions 0 and 1 and what M's loop last wrote.
+        """
+        volume = self.create_multiattach_volume()
+        guests = self.create_guests_on_hosts(2, 'different')
+        (server_m, _guest_m), (server_s, _guest_s) = guests
+        source = self.assertPlacement([server_m, server_s], 'different',
+                                      host_of=self.server_host)[0]
+        moving, staying = self.attach_one_at_a_time(guests, volume)
+        held = self.assertAttachedOnlyTo(volume['id'],
+                                         [server_m['id'], server_s['id']])
+
+        def live_migrate():
+            self.admin_servers_client.live_migrate_server(
+                server_m['id'], host=None,
+                block_migration=self.block_migration())
+            host = self.wait_for_server_moved(server_m['id'], source,
+                                              'live migration')
+            after = self.assertAttachedOnlyTo(
+                volume['id'], [server_m['id'], server_s['id']])
+            self.assertEqual(held[server_s['id']], after[server_s['id']],
+                             'The attachment id of server S, which did not '
+                             'move')
+            return host
+
+        across = procedures.io_across_move_procedure(
+            moving, staying, live_migrate, CONF.mattach.raw_region_kib,
+            self.pattern_tag())
+        self.assertNotEqual(source, across.result,
+                            'The host of server M after its live migration')
