@@ -28,7 +28,9 @@ One process tree in its own network, mount, UTS and PID namespaces:
   vdb; with serial=True instead a directory of links to that directory's
   entries plus a ``serial`` file holding the same 20 characters, as
   virtio-blk shows the serial nova sets) and a /proc/partitions line;
-  "detaching" removes them. A read-only
+  "detaching" removes them (with tear_down_host_connection the defect
+  of nova bug 1752115 is staged: the other holders' /dev/vdb then names
+  a device no driver serves, so their I/O fails). A read-only
   attachment uses a second, read-only loop device (losetup -r) over the
   same file. The guest's root disk ``vda`` is this host's first disk,
   listed (lsblk, /proc/partitions) but without a device node.
