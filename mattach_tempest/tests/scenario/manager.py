@@ -154,7 +154,10 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         (placement_hints: same_host naming the first, or different_host
         naming every server before it while the cloud has hosts left);
         each is SSH-able before the next is requested, since the scheduler
-        reads a hint by the host the named server is on. The class skips
+        reads a hint by the host the named server is on. A server keeps
+        its hints: nova's scheduler applies them again to its moves (a
+        migration of the second of two servers placed 'same' finds no
+        host), so a test moves the first, hint-free, server. The class skips
         first (skips.unless_placement); the hosts are asserted here
         (assertPlacement: hostId, or with `host_of` the admin's host
         name).

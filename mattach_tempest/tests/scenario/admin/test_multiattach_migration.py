@@ -41,17 +41,19 @@ class MultiattachColdMigrationDataPathTest(
         2. Attach the volume to A, then to B; both services list exactly
            A and B; find the disk in each guest.
         3. A writes region 0, B region 1; both read both.
-        4. A starts a background I/O loop (each round: write regions 4 and
+        4. B starts a background I/O loop (each round: write regions 4 and
            5 with O_DIRECT, read them back, read regions 0 and 1, every
            read checked by md5). Once it completed a round, as admin cold
-           migrate B; wait until B is off the source host in VERIFY_RESIZE;
-           confirm; wait until B is ACTIVE and answers over SSH again (its
-           guest restarted): B is on another host, A where it was; both
-           services list exactly A and B, A under its attachment id from
-           before (B's may be new: nova attaches on the destination).
-        5. After two more rounds stop A's loop: no I/O error, every round
-           intact.
-        6. Find the disk in B's guest again.
+           migrate A (A, booted without a hint: nova applies a server's
+           boot hints to its moves too); wait until A is off the source
+           host in VERIFY_RESIZE; confirm; wait until A is ACTIVE and
+           answers over SSH again (its guest restarted): A is on another
+           host, B where it was; both services list exactly A and B, B
+           under its attachment id from before (A's is new: nova attaches
+           on the destination).
+        5. After two more rounds stop B's loop: no I/O error, every round
+           intact (the source host disconnected A only).
+        6. Find the disk in A's guest again.
         7. Both read regions 0 and 1; A writes region 2, B region 3; both
            read all four regions.
         """
@@ -64,36 +66,36 @@ class MultiattachColdMigrationDataPathTest(
         held = self.assertAttachedOnlyTo(volume['id'],
                                          [server_a['id'], server_b['id']])
 
-        def migrate_b():
-            self.admin_servers_client.migrate_server(server_b['id'])
-            self.wait_for_server_moved(server_b['id'], source,
+        def migrate_a():
+            self.admin_servers_client.migrate_server(server_a['id'])
+            self.wait_for_server_moved(server_a['id'], source,
                                        'cold migration')
             unstable.wait_for_server_status(
-                self.servers_client, server_b['id'], 'VERIFY_RESIZE')
-            self.servers_client.confirm_resize_server(server_b['id'])
-            self.wait_for_guest_ssh(server_b, guest_b)
+                self.servers_client, server_a['id'], 'VERIFY_RESIZE')
+            self.servers_client.confirm_resize_server(server_a['id'])
+            self.wait_for_guest_ssh(server_a, guest_a)
             host_a, host_b = (self.server_host(server_a['id']),
                               self.server_host(server_b['id']))
-            self.assertEqual(source, host_a,
-                             'The host of server A, which did not move')
-            self.assertNotEqual(source, host_b,
-                                'The host of server B after its cold '
+            self.assertNotEqual(source, host_a,
+                                'The host of server A after its cold '
                                 'migration')
+            self.assertEqual(source, host_b,
+                             'The host of server B, which did not move')
             after = self.assertAttachedOnlyTo(
                 volume['id'], [server_a['id'], server_b['id']])
-            self.assertEqual(held[server_a['id']], after[server_a['id']],
-                             'The attachment id of server A, which did not '
+            self.assertEqual(held[server_b['id']], after[server_b['id']],
+                             'The attachment id of server B, which did not '
                              'move')
 
         def move(members):
-            # A's I/O goes on while B leaves the host they shared: the
-            # source host disconnects B only.
-            a, _b = members
+            # B's I/O goes on while A leaves the host they shared: the
+            # source host must disconnect A only.
+            _a, b = members
             procedures.io_across(
-                a, migrate_b, 'cold migrating %s' % guest_b.name, [4, 5],
+                b, migrate_a, 'cold migrating %s' % guest_a.name, [4, 5],
                 [0, 1], CONF.mattach.raw_region_kib, self.pattern_tag(),
                 tag)
-            return [a, self.member_booted_with(server_b, guest_b, volume)]
+            return [self.member_booted_with(server_a, guest_a, volume), b]
 
         tag = self.pattern_tag()
         procedures.data_across_move_procedure(
@@ -133,8 +135,9 @@ class MultiattachLiveMigrationDataPathTest(
 
         1. Create a multiattach volume; boot the moving server M and the
            staying server S (S with the scheduler hint different_host
-           naming M), each SSH-able; on different hosts (admin:
-           OS-EXT-SRV-ATTR:host).
+           naming M; M, without a hint, can move anywhere: nova applies
+           a server's boot hints to its moves too), each SSH-able; on
+           different hosts (admin: OS-EXT-SRV-ATTR:host).
         2. Attach the volume to M, then to S; both services list exactly
            M and S; find the disk in each guest.
         3. M writes region 0, S region 1; both read both.
