@@ -56,23 +56,19 @@ class MultiattachDomainXmlTest(base.MultiattachAdminBaseTest):
         """The holder's domain has the volume's disk as a multiattach one.
 
         Exactly one disk with the volume id as serial, <shareable/>,
-        cache='none'; <readonly/> exactly when `read_only` (the missing
-        <readonly/> of a read-only holder is the signature of the defect
-        cinder-readonly-access-mode).
+        cache='none'; <readonly/> exactly when `read_only` (None: not
+        checked).
+
+        :returns: (the domain XML, what a failure message says of it).
         """
         xml, where = self.holder_domain_xml(server_id)
         message = ('The disk of volume %s in %s:\n%s'
                    % (volume_id, where, domain_xml.disk_text(xml, volume_id)))
         self.assertEqual(
-            [], domain_xml.multiattach_disk_problems(
-                xml, volume_id, read_only=None if read_only else False),
+            [], domain_xml.multiattach_disk_problems(xml, volume_id,
+                                                     read_only),
             message)
-        if read_only:
-            with known_defects.signature('cinder-readonly-access-mode'):
-                self.assertNotIn(
-                    domain_xml.READ_ONLY_MISSING,
-                    domain_xml.multiattach_disk_problems(
-                        xml, volume_id, read_only=True), message)
+        return xml, message
 
     @decorators.idempotent_id('df4a1450-dff3-49e1-b4bf-966a7b611cc2')
     @unstable.services('compute', 'volume')
@@ -125,5 +121,11 @@ class MultiattachDomainXmlTest(base.MultiattachAdminBaseTest):
              held.values()],
             'attach_mode of the read-only holders\' attachments')
         for server in servers:
-            self.assertSharedDisk(server['id'], volume['id'],
-                                  read_only=True)
+            xml, message = self.assertSharedDisk(server['id'], volume['id'],
+                                                 read_only=None)
+            # The defect's signature: the read-only holder's disk is not.
+            with known_defects.signature('cinder-readonly-access-mode'):
+                self.assertNotIn(
+                    domain_xml.READ_ONLY_MISSING,
+                    domain_xml.multiattach_disk_problems(
+                        xml, volume['id'], read_only=True), message)
