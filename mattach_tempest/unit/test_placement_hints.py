@@ -107,6 +107,16 @@ class ScenarioHostHelpersTest(base.ConfiguredTestCase):
         self.assertIn("booted with the different_host hint share a host: "
                       "['h1', 'h1']", str(exc))
 
+    def test_first_guest_gets_its_own_arguments(self):
+        probe = ScenarioProbe({'s0': [{'hostId': 'h1'}],
+                               's1': [{'hostId': 'h2'}]})
+        probe.create_guests_on_hosts(2, 'different',
+                                     first_kwargs={'volume_backed': True})
+        self.assertEqual(
+            [{'volume_backed': True},
+             {'scheduler_hints': {'different_host': ['s0']}}],
+            probe.created)
+
     def test_guests_on_one_host(self):
         probe = ScenarioProbe({'s0': [{'hostId': 'h1'}],
                                's1': [{'hostId': 'h1'}]})

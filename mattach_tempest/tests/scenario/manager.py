@@ -147,8 +147,11 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
     def create_guests(self, count, **kwargs):
         return [self.create_guest(**kwargs) for _ in range(count)]
 
-    def create_guests_on_hosts(self, count, placement):
+    def create_guests_on_hosts(self, count, placement, first_kwargs=None):
         """`count` guests on different hosts ('different') or on one.
+
+        `first_kwargs`: more arguments of the first server's create_guest
+        (e.g. volume_backed=True).
 
         Each server after the first carries the scheduler hint
         (placement_hints: same_host naming the first, or different_host
@@ -165,9 +168,11 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         :returns: [(server, Guest)] in boot order.
         """
         guests = []
-        for _index in range(count):
-            guests.append(self.create_guest(**self.placement_hints(
-                placement, [server for server, _guest in guests])))
+        for index in range(count):
+            kwargs = dict(first_kwargs or {}) if index == 0 else {}
+            kwargs.update(self.placement_hints(
+                placement, [server for server, _guest in guests]))
+            guests.append(self.create_guest(**kwargs))
         self.assertPlacement([server for server, _guest in guests],
                              placement)
         return guests

@@ -115,17 +115,23 @@ class MultiattachLiveMigrationDataPathTest(
         skips.unless_placement(cls, 'different')
 
     @staticmethod
-    def block_migration():
-        """What the live migration request asks of the server's disks.
+    def how_to_boot_and_migrate():
+        """(the moving server's create arguments, block_migration).
 
-        [compute-feature-enabled] block_migration_for_live_migration True:
-        'auto' (nova copies the local disks where the hosts share no
-        instance storage); False: no block migration. Never does nova
-        copy a volume: the shared volume is attached on the destination.
+        [compute-feature-enabled] volume_backed_live_migration True: the
+        server boots from a volume (of the image, deleted with it) and
+        moves without a block migration: it has no local disk to copy.
+        False: it boots from the image, and the request asks 'auto' where
+        [compute-feature-enabled] block_migration_for_live_migration is
+        True (nova copies the local disk where the hosts share no
+        instance storage), else no block migration. Never does nova copy
+        the shared volume: it attaches it on the destination.
         """
+        if CONF.compute_feature_enabled.volume_backed_live_migration:
+            return {'volume_backed': True}, False
         if CONF.compute_feature_enabled.block_migration_for_live_migration:
-            return 'auto'
-        return False
+            return {}, 'auto'
+        return {}, False
 
     @decorators.idempotent_id('922fbe2b-5bf4-4a19-aaea-5da9b0533830')
     @decorators.attr(type='slow')
@@ -133,8 +139,10 @@ class MultiattachLiveMigrationDataPathTest(
     def test_live_migrated_holder_writes_across_the_migration(self):
         """A holder's I/O goes on across its live migration; data intact.
 
-        1. Create a multiattach volume; boot the moving server M and the
-           staying server S (S with the scheduler hint different_host
+        1. Create a multiattach volume; boot the moving server M (from a
+           volume of the image where [compute-feature-enabled]
+           volume_backed_live_migration is True, else from the image) and
+           the staying server S (S with the scheduler hint different_host
            naming M; M, without a hint, can move anywhere: nova applies
            a server's boot hints to its moves too), each SSH-able; on
            different hosts (admin: OS-EXT-SRV-ATTR:host).
@@ -144,7 +152,8 @@ class MultiattachLiveMigrationDataPathTest(
         4. M starts a background I/O loop (each round: write regions 2 and
            3 with O_DIRECT, read them back, read regions 0 and 1, every
            read checked by md5). Once it completed a round, as admin live
-           migrate M (no target host; block_migration 'auto' or False by
+           migrate M (no target host; block migration False for a
+           volume-backed M, else 'auto' or False by
            [compute-feature-enabled] block_migration_for_live_migration)
            and wait until M is ACTIVE on another host with no task.
         5. Both services list exactly M and S, S under its attachment id
@@ -154,7 +163,9 @@ class MultiattachLiveMigrationDataPathTest(
         7. M and S both read regions 0 and 1 and what M's loop last wrote.
         """
         volume = self.create_multiattach_volume()
-        guests = self.create_guests_on_hosts(2, 'different')
+        boot, block_migration = self.how_to_boot_and_migrate()
+        guests = self.create_guests_on_hosts(2, 'different',
+                                             first_kwargs=boot)
         (server_m, _guest_m), (server_s, _guest_s) = guests
         source = self.assertPlacement([server_m, server_s], 'different',
                                       host_of=self.server_host)[0]
@@ -164,8 +175,7 @@ class MultiattachLiveMigrationDataPathTest(
 
         def live_migrate():
             self.admin_servers_client.live_migrate_server(
-                server_m['id'], host=None,
-                block_migration=self.block_migration())
+                server_m['id'], host=None, block_migration=block_migration)
             host = self.wait_for_server_moved(server_m['id'], source,
                                               'live migration')
             after = self.assertAttachedOnlyTo(
