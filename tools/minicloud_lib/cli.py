@@ -17,6 +17,7 @@ from . import api
 from . import bootstrap
 from . import configs
 from . import guest_cloud
+from . import host_netns
 from . import install
 from . import layout
 from . import libvirt_host
@@ -220,11 +221,21 @@ def up(args):
     if args.virt == 'libvirt':
         # nova-compute started without libvirtd hangs instead of exiting.
         libvirt_host.prepare()
+        libvirt_host.ensure_bridge()
+        for index, host in enumerate(hosts):
+            host_netns.create(host, index, libvirt_host.BRIDGE,
+                              libvirt_host.PREFIX_LEN)
         for svc in services.host_services(args.computes):
             if procs.read_pid(svc.name) is None:
                 procs.start(svc.name, svc.argv, svc.env)
-        procs.wait_for('libvirtd', libvirt_host.answers, START_TIMEOUT,
-                       'answer virsh version')
+        for host in hosts:
+            procs.wait_for(services.libvirtd_service(host).name,
+                           lambda h=host: libvirt_host.answers(h),
+                           START_TIMEOUT, 'answer virsh version')
+            procs.wait_for('forwarder-' + host,
+                           lambda h=host: host_netns.forwards(h),
+                           START_TIMEOUT, 'listen in %s' % host_netns.name(
+                               host))
     missing = [s for s in others if procs.read_pid(s.name) is None]
     if missing:
         log('starting %s' % ', '.join(s.name for s in missing))
@@ -301,10 +312,13 @@ def down(args=None):
         if os.path.exists(stamp):
             os.unlink(stamp)
     names = procs.running()
-    if 'libvirtd' in names and libvirt_host.answers():
-        gone = libvirt_host.destroy_domains()
-        if gone:
-            log('destroyed and undefined %s' % ', '.join(gone))
+    for host in services.compute_hosts():
+        if services.libvirtd_service(host).name in names and \
+                libvirt_host.answers(host):
+            gone = libvirt_host.destroy_domains(host)
+            if gone:
+                log('destroyed and undefined %s on %s' % (
+                    ', '.join(gone), host))
     if not names:
         log('nothing running')
         _host_cleanup()
@@ -373,9 +387,9 @@ def status(args=None):
                                   None, s['host'])), 'not listed')
                 ok = state == 'up'
                 detail = '%s service list: %s' % (api_name, state)
-        elif svc.name == 'libvirtd':
-            ok = libvirt_host.answers()
-            detail = libvirt_host.URI
+        elif svc.name.startswith('libvirtd-'):
+            ok = libvirt_host.answers(svc.host)
+            detail = libvirt_host.uri(svc.host)
         elif svc.port is None:
             ok, detail = True, 'running'
         else:

@@ -336,7 +336,8 @@ def libvirt_nova(d, host):
             'shutdown_timeout': 30,
         },
         'libvirt': {'virt_type': 'qemu', 'cpu_mode': 'none',
-                    'connection_uri': libvirt_host.uri(host)},
+                    'connection_uri': libvirt_host.uri(host),
+                    'live_migration_uri': libvirt_host.live_migration_uri()},
         # As root, without sudo.
         'nova_sys_admin': privsep,
         'privsep_osbrick': privsep,

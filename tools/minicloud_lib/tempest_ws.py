@@ -95,7 +95,7 @@ def options(image_ids, hosts=('compute1',)):
             'live_migration': len(hosts) > 1,
             # The volume is shared; the fake driver copies no disk.
             'block_migration_for_live_migration': False,
-            'volume_backed_live_migration': False,
+            'volume_backed_live_migration': len(hosts) > 1,
             'scheduler_enabled_filters': ','.join(configs.SCHEDULER_FILTERS),
             'shelve': True,                 # power off + offload work
             'shelve_migrate': False,
@@ -172,7 +172,7 @@ def options(image_ids, hosts=('compute1',)):
     }
 
 
-def libvirt_options(opts):
+def libvirt_options(opts, hosts):
     """libvirt mode: real qemu TCG guests reached over SSH on a flat network.
 
     Only what was seen to work with libvirt here is enabled.
@@ -196,7 +196,25 @@ def libvirt_options(opts):
         'attach_encrypted_volume': False,
         'interface_attach': False,
         'snapshot': True, 'resize': True, 'shelve': True,
+        # Cold migration and resize between hosts: qemu stops on the
+        # source before the destination starts it (README: multi-host).
+        'cold_migration': len(hosts) > 1,
+        # Live migration between the hosts' libvirtds (each host in its
+        # own network namespace, host_netns): for servers booted from a
+        # volume. An image-backed server's disk is a file on a local file
+        # system, which libvirt refuses to live-migrate without copying
+        # it ("Migration without shared storage is unsafe"), and a block
+        # migration would copy it onto itself (one instances directory).
+        'live_migration': len(hosts) > 1,
+        'volume_backed_live_migration': len(hosts) > 1,
+        'block_migration_for_live_migration': False,
     })
+    # Not here: the forced-down host's qemu keeps running and holds the
+    # server's disk, so its rebuild on the other host fails ("Failed to
+    # get "write" lock"); on a real cloud that host is really down.
+    opts['mattach']['evacuate'] = False
+    opts['mattach']['compute_libvirt_uris'] = ','.join(
+        '%s:%s' % (host, libvirt_host.uri(host)) for host in hosts)
     opts['volume'].update({'storage_protocol': 'local',
                            'backend_names': 'loop', 'build_timeout': 300})
     opts['volume-feature-enabled']['multi_backend'] = False   # one backend
@@ -216,7 +234,7 @@ def write(image_ids, virt='fake', hosts=('compute1',)):
     _init()
     opts = options(image_ids, hosts)
     if virt == 'libvirt':
-        opts = libvirt_options(opts)
+        opts = libvirt_options(opts, hosts)
     configs.write_ini(CONF, opts)
     with open(ACCOUNTS_YAML, 'w') as f:
         for acct in bootstrap.accounts():
