@@ -61,6 +61,20 @@ MattachGroup = [
                min=4,
                help='Size in KiB of the region each guest writes in the '
                     'raw-block scenario test.'),
+    cfg.DictOpt('compute_libvirt_uris',
+                default={},
+                help='How the whitebox tests reach the libvirt of each '
+                     'compute host: host:uri pairs, the host as nova '
+                     'names it (a server\'s OS-EXT-SRV-ATTR:host), the uri '
+                     'one the python libvirt module opens read-only where '
+                     'tempest runs (e.g. compute1:qemu+ssh://root@compute1/'
+                     'system). A test reads the domain XML of each server '
+                     'holding a multiattach volume (its '
+                     'OS-EXT-SRV-ATTR:instance_name on the host of its '
+                     'OS-EXT-SRV-ATTR:host) and checks the volume\'s disk. '
+                     'Unset (the default): those tests are skipped. Needs '
+                     'admin credentials and libvirt-python installed with '
+                     'tempest.'),
     cfg.ListOpt('known_defects',
                 default=[],
                 help='Defects the cloud under test is known to have, by '

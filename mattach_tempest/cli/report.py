@@ -44,6 +44,7 @@ OTHER = 'other'
 # test id contains "multiattach": patterns on attach use (?<!multi).
 GROUP_RULES = (
     ('data path (guests)', r'\.scenario\.'),
+    ('libvirt domain of each holder (whitebox)', r'domain_?xml'),
     ('isolation between projects', r'isolation|other_project|all_tenants'),
     ('plain volumes: one server at a time',
      r'plain_volume_exclusive|held_plain'),
@@ -98,6 +99,7 @@ GROUPS = (
     'read-only',
     'encryption',
     'data path (guests)',
+    'libvirt domain of each holder (whitebox)',
     OTHER,
 )
 

@@ -4,7 +4,8 @@ A Guest wraps a remote client (anything with ``exec_command(cmd)``, such as
 tempest.lib's RemoteClient or the one tempest.scenario.manager's
 get_remote_client returns) and runs CirrOS-compatible commands through it:
 busybox ash and applets, ``sudo``, no bash, no python. Options used are the
-ones busybox's applets have (dd if/of/bs/count/seek/skip only; blockdev
+ones busybox's applets have (dd if/of/bs/count/seek/skip, and
+iflag/oflag=direct with conv=notrunc in the I/O loop only; blockdev
 --getsize64/--getro/--flushbufs; md5sum/sha1sum on stdin).
 
 Rules every helper keeps:
@@ -186,6 +187,135 @@ def parse_partitions(output):
             continue
         disks[name] = size
     return disks
+
+
+# -- the background I/O loop (Guest.start_io_loop) ---------------------------
+
+#: Lines of the loop's log (one event a line):
+#:   START device=<dev> direct=<0|1> pid=<pid>
+#:   ROUND <n> ok            every region of round n written/read intact
+#:   FAIL round=<n> <what>   the first failure; the loop stops on it
+#:   STOPPED rounds=<n>      the loop ended (asked to, or after a FAIL)
+_IO_LOOP_SCRIPT = r"""
+dev=%(dev)s; dir=%(dir)s; bs=%(bs)d; pause=%(pause)d
+log="$dir/log"; stop="$dir/stop"
+%(sums)s
+round=0
+fail() {
+    echo "FAIL round=$round $*" >> "$log"
+    echo "STOPPED rounds=$((round - 1))" >> "$log"
+    exit 1
+}
+check() {  # check REGION EXPECTED-MD5
+    out=$(dd if="$dev" of="$dir/read" bs=$bs skip=$1 count=1 %(iflag)s 2>&1) \
+        || fail "I/O error reading region $1 of $dev: $(echo $out)"
+    got=$(md5sum < "$dir/read"); got=${got%%%% *}
+    [ "$got" = "$2" ] || fail "region $1 of $dev reads md5 $got, expected $2"
+}
+echo $$ > "$dir/pid"
+echo "START device=$dev direct=%(direct)d pid=$$" >> "$log"
+while [ ! -e "$stop" ]; do
+    round=$((round + 1))
+    p=$((round %% 2))
+    # A device node that vanished would make dd create a file: no I/O.
+    [ -b "$dev" ] || fail "$dev is no longer a block device"
+    for r in %(loop)s; do
+        out=$(dd if="$dir/p$p-r$r" of="$dev" bs=$bs seek=$r count=1 \
+              conv=notrunc%(oflag)s 2>&1) \
+            || fail "I/O error writing region $r of $dev: $(echo $out)"
+    done
+    %(flush)s
+    for r in %(loop)s; do eval want=\$e${p}_$r; check $r "$want"; done
+    for r in %(static)s; do eval want=\$s_$r; check $r "$want"; done
+    echo "ROUND $round ok" >> "$log"
+    sleep $pause
+done
+echo "STOPPED rounds=$round" >> "$log"
+"""
+
+
+class IOLoop(object):
+    """A background I/O loop in a guest (see Guest.start_io_loop)."""
+
+    def __init__(self, device, directory, loop_regions, static_regions,
+                 region_kib, tags, direct):
+        self.device = device
+        self.directory = directory
+        self.loop_regions = list(loop_regions)
+        self.static_regions = list(static_regions)
+        self.region_kib = region_kib
+        self.tags = tags
+        self.direct = direct
+
+    def tag_after(self, rounds):
+        """The tag of the pattern the loop regions hold after `rounds`."""
+        return self.tags[rounds % 2]
+
+    def __repr__(self):
+        return '<IOLoop %s regions %s, reads %s, %s>' % (
+            self.device, self.loop_regions, self.static_regions,
+            'O_DIRECT' if self.direct else 'buffered')
+
+
+def io_loop_tags(tag):
+    """The two tags the loop regions alternate between, round by round.
+
+    Each round writes the other pattern, so a write that does not reach
+    the disk leaves the previous round's data and fails the read-back.
+    """
+    check_tag(tag)
+    return (tag[:15] + 'a', tag[:15] + 'b')
+
+
+class IOLoopLog(object):
+    """What an I/O loop's log says (parse_io_log)."""
+
+    def __init__(self, text):
+        self.text = text
+        self.rounds = 0
+        self.failures = []
+        self.stopped = None
+        self.direct = None
+        self.pid = None
+        self.alive = False
+        for line in text.splitlines():
+            words = line.split()
+            if not words:
+                continue
+            if words[0] == 'START':
+                fields = dict(w.split('=', 1) for w in words[1:] if '=' in w)
+                self.direct = fields.get('direct') == '1'
+                self.pid = fields.get('pid')
+            elif words[0] == 'ROUND' and len(words) > 1:
+                self.rounds = int(words[1])
+            elif words[0] == 'FAIL':
+                # 'FAIL round=<n> <what>' -> 'in round <n>: <what>'
+                what = line[len('FAIL '):]
+                if what.startswith('round='):
+                    number, _sep, what = what[len('round='):].partition(' ')
+                    what = 'in round %s: %s' % (number, what)
+                self.failures.append(what)
+            elif words[0] == 'STOPPED':
+                self.stopped = int(words[1].split('=', 1)[1])
+            elif words[0] == _LOOP_ALIVE:
+                self.alive = True
+
+    @property
+    def started(self):
+        return self.pid is not None
+
+    def tail(self, lines=20):
+        return '\n'.join(line for line in self.text.splitlines()[-lines:]
+                         if line != _LOOP_ALIVE)
+
+
+#: What the status command prints after the log while the loop runs.
+_LOOP_ALIVE = 'MATTACH-IO-LOOP-ALIVE'
+
+
+def parse_io_log(text):
+    """An IOLoopLog of the loop's log (and the liveness line, if any)."""
+    return IOLoopLog(text)
 
 
 class Guest(object):
@@ -478,18 +608,16 @@ class Guest(object):
                 % (lines, shlex.quote(line_format), shlex.quote(tag), index,
                    path))
 
-    def write_region(self, device, index, region_kib, tag):
-        """Write region_pattern(tag, index) at offset index * region_kib KiB.
+    def _make_pattern_file(self, tag, index, region_kib, path):
+        """Generate region_pattern(tag, index) into `path` in the guest.
 
-        The guest generates the pattern with busybox printf, checks its
-        checksum against the one computed here, writes it with dd and
-        flushes it to the disk.
+        The guest generates it with busybox printf; its checksum is
+        checked against the one computed here.
         """
         check_tag(tag)
         if region_kib * 1024 % PATTERN_LINE_BYTES:
             raise ValueError('region_kib * 1024 must be a multiple of %d'
                              % PATTERN_LINE_BYTES)
-        path = '/tmp/mattach-pattern-%s-%d' % (tag, index)
         made = self.run(
             '%s && md5sum %s' % (self._pattern_script(tag, index, region_kib,
                                                       path), path),
@@ -499,6 +627,16 @@ class Guest(object):
             self.fail('the pattern of region %d generated in the guest has '
                       'md5 %s, expected %s: the guest printf differs'
                       % (index, made, expected))
+
+    def write_region(self, device, index, region_kib, tag):
+        """Write region_pattern(tag, index) at offset index * region_kib KiB.
+
+        The guest generates the pattern with busybox printf, checks its
+        checksum against the one computed here, writes it with dd and
+        flushes it to the disk.
+        """
+        path = '/tmp/mattach-pattern-%s-%d' % (tag, index)
+        self._make_pattern_file(tag, index, region_kib, path)
         dev = shlex.quote(device)
         self.run('sudo dd if=%s of=%s bs=1024 seek=%d count=%d && rm -f %s '
                  '&& sync && sudo blockdev --flushbufs %s'
@@ -551,3 +689,109 @@ class Guest(object):
         LOG.info('Guest %s: write to %s refused as expected: %s', self.name,
                  device, output.strip())
         return output
+
+    # -- background I/O ------------------------------------------------------
+
+    def probe_direct_io(self, device, region_kib):
+        """Whether dd in the guest reads `device` with iflag=direct.
+
+        busybox dd has iflag/oflag=direct from 1.33 (CirrOS 0.6 and the
+        Debian 12 busybox have it); an older dd refuses the flag. A device
+        that cannot be read at all fails here.
+        """
+        dev = shlex.quote(device)
+        probe = ('sudo dd if=%s of=/dev/null bs=%d count=1 %%s >/dev/null '
+                 '2>&1' % (dev, region_kib * 1024))
+        found = self.run(
+            'if %s; then echo direct; elif %s; then echo buffered; '
+            'else echo unreadable; fi' % (probe % 'iflag=direct', probe % ''),
+            'probing O_DIRECT reads of %s' % device).strip()
+        if found == 'unreadable':
+            self.fail('%s cannot be read with dd' % device)
+        return found == 'direct'
+
+    def start_io_loop(self, device, loop_regions, static_regions, region_kib,
+                      tag, static_tag, pause=1, direct='auto'):
+        """Start a loop of raw I/O on `device` in the background.
+
+        Each round, until stop_io_loop: write the regions `loop_regions`
+        (the pattern of io_loop_tags(tag), alternating round by round),
+        read them back, and read the regions `static_regions` (written
+        before with `static_tag`, never written by the loop); every read
+        is checked against the pattern's md5. Reads and writes use
+        O_DIRECT (dd iflag/oflag=direct), so they reach the disk, not the
+        guest's page cache; where dd lacks the flag (direct=False, or
+        'auto' finding none) writes are followed by sync and blockdev
+        --flushbufs, and reads by nothing cached, which is slower but
+        equivalent. The loop stops at the first I/O error or mismatch,
+        logging it (see _IO_LOOP_SCRIPT for the log's lines). It runs as
+        root, detached from the SSH session (setsid).
+
+        :returns: an IOLoop for io_loop_status and stop_io_loop.
+        """
+        tags = io_loop_tags(tag)
+        check_tag(static_tag)
+        if direct == 'auto':
+            direct = self.probe_direct_io(device, region_kib)
+        directory = '/tmp/mattach-io-%s' % tag
+        loop = IOLoop(device, directory, loop_regions, static_regions,
+                      region_kib, tags, direct)
+        self.run('rm -rf %s && mkdir -p %s' % (directory, directory),
+                 'making %s' % directory)
+        sums = []
+        for parity, parity_tag in enumerate(tags):
+            for index in loop.loop_regions:
+                self._make_pattern_file(parity_tag, index, region_kib,
+                                        '%s/p%d-r%d' % (directory, parity,
+                                                        index))
+                sums.append('e%d_%d=%s' % (parity, index, region_checksum(
+                    parity_tag, index, region_kib)))
+        for index in loop.static_regions:
+            sums.append('s_%d=%s' % (index, region_checksum(
+                static_tag, index, region_kib)))
+        script = _IO_LOOP_SCRIPT % {
+            'dev': shlex.quote(device), 'dir': directory,
+            'bs': region_kib * 1024, 'pause': pause,
+            'sums': '\n'.join(sums), 'direct': int(direct),
+            'loop': ' '.join('%d' % i for i in loop.loop_regions),
+            'static': ' '.join('%d' % i for i in loop.static_regions),
+            'iflag': 'iflag=direct' if direct else '',
+            'oflag': ' oflag=direct' if direct else '',
+            'flush': ('' if direct else
+                      'sync; blockdev --flushbufs "$dev" || '
+                      'fail "I/O error flushing $dev"')}
+        path = '%s/loop.sh' % directory
+        self.run("printf '%%s' %s > %s" % (shlex.quote(script), path),
+                 'writing the I/O loop script %s' % path)
+        self.run("sudo sh -c 'if command -v setsid >/dev/null 2>&1; then "
+                 "setsid sh %s; else sh %s; fi </dev/null >/dev/null 2>&1 &'"
+                 % (path, path), 'starting the I/O loop on %s' % device)
+        LOG.info('Guest %s: I/O loop started: %r', self.name, loop)
+        return loop
+
+    def io_loop_status(self, loop):
+        """The loop's log as it is now (an IOLoopLog), with liveness."""
+        return parse_io_log(self.run(
+            "sudo sh -c 'cat %(d)s/log 2>/dev/null; if [ -r %(d)s/pid ] && "
+            "kill -0 $(cat %(d)s/pid) 2>/dev/null; then echo %(alive)s; "
+            "fi'" % {'d': loop.directory, 'alive': _LOOP_ALIVE},
+            'reading the I/O loop log of %s' % loop.device))
+
+    def stop_io_loop(self, loop, timeout=None):
+        """Ask the loop to stop; wait until it says it stopped.
+
+        :returns: its final IOLoopLog (failures included: the caller
+            decides).
+        """
+        self.run('sudo touch %s/stop' % loop.directory,
+                 'asking the I/O loop on %s to stop' % loop.device)
+
+        def stopped():
+            status = self.io_loop_status(loop)
+            if status.stopped is None and not status.alive:
+                self.fail('the I/O loop on %s died without saying why; '
+                          'its log:\n%s' % (loop.device, status.tail()))
+            return status.stopped is not None, status.tail(3)
+        self.wait_for(stopped, 'the I/O loop on %s to stop' % loop.device,
+                      timeout)
+        return self.io_loop_status(loop)

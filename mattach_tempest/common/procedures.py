@@ -8,13 +8,17 @@ so a procedure never knows which of the two it runs on.
 
 A procedure raises DataMismatch (an AssertionError, so a test reports a
 failure, not an error) when a guest reads something else than what was
-written; GuestError (from common.guest) when a guest step fails. Both carry
-the guest console.
+written; IOInterrupted (an AssertionError too) when a guest's background
+I/O loop hits an I/O error or reads other data than it wrote while
+something happens to the volume elsewhere; GuestError (from common.guest)
+when a guest step fails. All carry the guest console.
 
 Never is a non-cluster filesystem mounted in two guests at once: the filesystem
 handover hands the filesystem from one guest to the other with umount in
 between; the other procedures use the raw device with per-guest regions.
 """
+
+import collections
 
 from oslo_log import log as logging
 
@@ -294,3 +298,183 @@ def extend_procedure(members, extend, new_size_bytes, region_kib, tag):
     first.guest.write_region(first.device, beyond, region_kib, tag)
     verify_regions(members, [0, beyond], region_kib, tag)
     return beyond
+
+
+# -- I/O that must not notice what happens to the volume elsewhere ------------
+
+class IOInterrupted(AssertionError):
+    """A guest's background I/O failed, or read other data than written."""
+
+
+#: Completed rounds the I/O loop must show after the event it runs across.
+ROUNDS_AFTER = 2
+
+#: What io_across saw: the event's result, the loop (common.guest.IOLoop:
+#: its device, regions, whether it used O_DIRECT), the rounds completed
+#: before the event returned and the rounds completed in all.
+IOAcross = collections.namedtuple('IOAcross',
+                                  'result loop rounds_before rounds')
+
+
+def _io_failure(member, loop, status, during):
+    log = status.tail()
+    console = member.guest.console_tail()
+    message = ('Guest %s: its I/O on %s failed while %s: %s\n--- I/O loop '
+               'log (%s) ---\n%s\n--- guest console ---\n%s'
+               % (member.name, loop.device, during,
+                  '; '.join(status.failures) or 'the loop stopped after %s '
+                  'rounds without a failure line' % status.stopped,
+                  'O_DIRECT' if loop.direct else 'buffered, no O_DIRECT',
+                  log, console))
+    LOG.error(message)
+    raise IOInterrupted(message)
+
+
+def _wait_for_rounds(member, loop, rounds, during):
+    """Wait until the loop completed `rounds`; fail at its first failure."""
+    def done():
+        status = member.guest.io_loop_status(loop)
+        if status.failures or status.stopped is not None:
+            _io_failure(member, loop, status, during)
+        if not status.alive:
+            # It may have logged its failure between the two reads.
+            status = member.guest.io_loop_status(loop)
+            if status.failures or status.stopped is not None:
+                _io_failure(member, loop, status, during)
+            member.guest.fail('the I/O loop on %s died without a word while '
+                              '%s; its log:\n%s'
+                              % (loop.device, during, status.tail()))
+        return status.rounds >= rounds, status.rounds
+    what = '%d rounds of the I/O loop on %s (%s)' % (
+        rounds, loop.device, during)
+    return member.guest.wait_for(done, what)
+
+
+def io_across(member, event, during, loop_regions, static_regions,
+              region_kib, tag, static_tag, rounds_after=ROUNDS_AFTER):
+    """Keep raw I/O going in `member`'s guest while `event()` happens.
+
+    1. start the guest's I/O loop (Guest.start_io_loop): each round writes
+       `loop_regions` and reads them back, and reads `static_regions`
+       (written before with `static_tag`), all with O_DIRECT where dd has
+       it, every read checked against the pattern's md5;
+    2. wait until it completed a round (it really runs);
+    3. `event()` (a detach of another holder, a live migration ...);
+    4. wait until `rounds_after` more rounds completed after the event
+       returned;
+    5. stop the loop; its log must show no I/O error and every round
+       intact, else IOInterrupted names the guest, its device, what
+       happened meanwhile and the loop's first failure.
+
+    The loop is stopped also when a step fails, so that the guest can be
+    detached afterwards.
+
+    :returns: an IOAcross.
+    """
+    loop = member.guest.start_io_loop(member.device, loop_regions,
+                                      static_regions, region_kib, tag,
+                                      static_tag)
+    try:
+        _wait_for_rounds(member, loop, 1, 'starting')
+        LOG.info('I/O loop of %s runs (%s); now: %s', member.name, loop,
+                 during)
+        result = event()
+        before = member.guest.io_loop_status(loop).rounds
+        _wait_for_rounds(member, loop, before + rounds_after, during)
+    except Exception:
+        try:
+            member.guest.stop_io_loop(loop)
+        except Exception:
+            LOG.exception('Guest %s: stopping the I/O loop after a failure '
+                          'also failed', member.name)
+        raise
+    status = member.guest.stop_io_loop(loop)
+    if status.failures:
+        _io_failure(member, loop, status, during)
+    LOG.info('I/O loop of %s: %d rounds intact (%d before the end of: %s)',
+             member.name, status.stopped, before, during)
+    return IOAcross(result, loop, before, status.stopped)
+
+
+def _verify_io_loop_data(members, across, static_tag):
+    """Every member reads what the loop last wrote and the static regions."""
+    loop = across.loop
+    verify_regions(members, loop.static_regions, loop.region_kib, static_tag)
+    verify_regions(members, loop.loop_regions, loop.region_kib,
+                   loop.tag_after(across.rounds))
+
+
+def survivor_io_procedure(survivor, leaving, detach, detach_survivor,
+                          region_kib, tag):
+    """The survivor's I/O goes on while another holder is detached.
+
+    A detach must tear down only the leaving holder's connection, never
+    one another holder on the same host still uses (nova bug 1752115 and
+    its family).
+
+    1. the survivor writes region 0, the leaving holder region 1; both
+       read both;
+    2. the survivor starts its I/O loop (regions 2 and 3 written and read
+       back each round, regions 0 and 1 read) and `detach(leaving)`
+       detaches the other holder meanwhile (io_across): no I/O error, every
+       round intact;
+    3. the survivor reads regions 0 and 1 and what its loop wrote last;
+    4. `detach_survivor(survivor)` detaches the survivor too: it leaves
+       cleanly.
+
+    :returns: the IOAcross of step 2.
+    """
+    raw_block_procedure([survivor, leaving], region_kib, tag)
+    across = io_across(
+        survivor, lambda: detach(leaving), 'detaching %s' % leaving.name,
+        [2, 3], [0, 1], region_kib, tag, tag)
+    _verify_io_loop_data([survivor], across, tag)
+    LOG.info('Survivor %s: data intact after the detach of %s; detaching '
+             'it too', survivor.name, leaving.name)
+    detach_survivor(survivor)
+    return across
+
+
+def io_across_move_procedure(moving, staying, move, region_kib, tag):
+    """A holder keeps writing while it moves; both read its data after.
+
+    1. the moving holder writes region 0, the staying one region 1; both
+       read both;
+    2. the moving holder runs its I/O loop (regions 2 and 3 written, read
+       back; 0 and 1 read) while `move()` moves it (a live migration):
+       no I/O error, every round intact (io_across);
+    3. both holders read regions 0 to 3: what was written before the move
+       and what the loop last wrote.
+
+    :returns: the IOAcross of step 2 (its result is move()'s).
+    """
+    raw_block_procedure([moving, staying], region_kib, tag)
+    across = io_across(
+        moving, move, 'moving %s' % moving.name, [2, 3], [0, 1],
+        region_kib, tag, tag)
+    _verify_io_loop_data([moving, staying], across, tag)
+    return across
+
+
+def data_across_move_procedure(members, move, region_kib, tag):
+    """Data written before a holder moved is read after; and new data too.
+
+    1. member i writes region i; every member reads every region;
+    2. `move(members)` moves a holder (a cold migration) and returns the
+       members as they are afterwards (the moved guest's disk found
+       again);
+    3. every member reads regions 0..n-1;
+    4. member i writes region n+i; every member reads all 2n regions.
+
+    :returns: the members after the move.
+    """
+    count = raw_block_procedure(members, region_kib, tag)
+    members = move(members)
+    LOG.info('After the move: %s read what was written before',
+             [m.name for m in members])
+    verify_regions(members, count, region_kib, tag)
+    for index, member in enumerate(members):
+        member.guest.write_region(member.device, count + index, region_kib,
+                                  tag)
+    verify_regions(members, 2 * count, region_kib, tag)
+    return members

@@ -32,6 +32,7 @@ from tempest.lib import exceptions as lib_exc
 
 from mattach_tempest.common import waiters
 from mattach_tempest.services.compute import volume_attachments_client
+from mattach_tempest.tests import skips
 
 CONF = config.CONF
 
@@ -146,6 +147,86 @@ class NovaAttachMixin(object):
             return
         waiters.wait_for_attachment_removed(
             self.volumes_client, volume_id, server_id)
+
+    # -- on which host a server is ----------------------------------------
+
+    @staticmethod
+    def placement_spread(count, placement):
+        """On how many hosts `count` servers placed by `placement` are.
+
+        'same' (the same_host hint naming the first server): 1.
+        'different' (the different_host hint naming every server before):
+        as many as the cloud has hosts ([compute] min_compute_nodes), at
+        most `count`.
+        """
+        if placement == 'same':
+            return 1
+        return min(count, CONF.compute.min_compute_nodes)
+
+    @staticmethod
+    def placement_hints(placement, servers_before):
+        """The scheduler hints placing the next server (create kwargs).
+
+        `servers_before`: the servers already placed, in boot order. Empty
+        when no hint applies (the first server; servers beyond
+        placement_spread).
+        """
+        hint, _filter = skips.PLACEMENT_HINTS[placement]
+        if placement == 'same':
+            hinted = servers_before[:1]
+        elif len(servers_before) < CONF.compute.min_compute_nodes:
+            hinted = servers_before
+        else:
+            hinted = []
+        if not hinted:
+            return {}
+        return {'scheduler_hints': {hint: [s['id'] for s in hinted]}}
+
+    def server_host_id(self, server_id):
+        """The server's hostId: equal for a project's servers on one host.
+
+        What a user sees of a server's host (an opaque hash of the host
+        and the project); empty while the server is on no host.
+        """
+        return self.servers_client.show_server(server_id)['server']['hostId']
+
+    def server_host(self, server_id):
+        """The name of the compute host the server is on (admin's view).
+
+        OS-EXT-SRV-ATTR:host, which nova shows to admins only (the class
+        has admin credentials and an ``admin_servers_client``); None while
+        the server is on no host.
+        """
+        return self.admin_servers_client.show_server(server_id)['server'][
+            'OS-EXT-SRV-ATTR:host']
+
+    def assertPlacement(self, servers, placement, host_of=None):
+        """The servers are where the `placement` hints put them.
+
+        'same': all on one host; 'different': the first placement_spread
+        servers each on a host of its own.
+
+        :param host_of: server id -> its host; server_host_id (hostId) when
+            None, an admin's server_host (the host's name) otherwise.
+        :returns: [the host of each server], in the order of `servers`.
+        """
+        host_of = host_of or self.server_host_id
+        ids = [server['id'] for server in servers]
+        hosts = [host_of(server_id) for server_id in ids]
+        self.assertTrue(all(hosts), 'Servers %s are not all on a host: %s'
+                        % (ids, hosts))
+        spread = self.placement_spread(len(servers), placement)
+        hint, _filter = skips.PLACEMENT_HINTS[placement]
+        if placement == 'same':
+            self.assertEqual(
+                1, len(set(hosts)), 'Servers %s booted with the %s hint are '
+                'on different hosts: %s' % (ids, hint, hosts))
+        else:
+            self.assertEqual(
+                spread, len(set(hosts[:spread])), 'Servers %s booted with '
+                'the %s hint share a host: %s' % (ids[:spread], hint,
+                                                  hosts[:spread]))
+        return hosts
 
     # -- who holds a volume, asked of both services ----------------------
 

@@ -1,5 +1,6 @@
 """The guest helpers over real SSH, on stand-in guests (root needed)."""
 
+import hashlib
 import os
 
 from tempest.lib import exceptions as lib_exc
@@ -174,6 +175,62 @@ class RawBlockTest(base.StandinTestCase):
         a.guest._timeout = 1
         self.assertRaises(guest_mod.GuestError, a.guest.wait_for_size,
                           a.device, 40 * MIB)
+
+
+class IOLoopTest(base.StandinTestCase):
+    """The background I/O loop itself (procedures.io_across drives it)."""
+
+    def _run_loop(self, member, direct):
+        member.guest.write_region(member.device, 0, 16, 'stat')
+        loop = member.guest.start_io_loop(member.device, [1, 2], [0], 16,
+                                          'loop', 'stat', direct=direct)
+
+        def two_rounds():
+            status = member.guest.io_loop_status(loop)
+            return status.rounds >= 2, status.text
+        member.guest.wait_for(two_rounds, 'two rounds')
+        return loop, member.guest.stop_io_loop(loop)
+
+    def test_o_direct_rounds_leave_the_last_pattern(self):
+        standins = self.standins(1)
+        member = self.attach(standins, 0)
+        loop, status = self._run_loop(member, 'auto')
+        self.assertTrue(loop.direct)
+        self.assertEqual(([], True, False), (status.failures,
+                                             status.direct, status.alive))
+        self.assertEqual(status.rounds, status.stopped)
+        tag = loop.tag_after(status.stopped)
+        self.assertEqual(
+            [guest_mod.region_checksum(tag, 1, 16),
+             guest_mod.region_checksum(tag, 2, 16),
+             guest_mod.region_checksum('stat', 0, 16)],
+            member.guest.region_checksums(member.device, [1, 2, 0], 16))
+
+    def test_buffered_fallback_where_dd_lacks_o_direct(self):
+        standins = self.standins(1)
+        member = self.attach(standins, 0)
+        loop, status = self._run_loop(member, False)
+        self.assertFalse(loop.direct)
+        self.assertEqual(([], False), (status.failures, status.direct))
+        self.assertGreaterEqual(status.stopped, 2)
+
+    def test_a_static_region_that_differs_stops_the_loop(self):
+        standins = self.standins(1)
+        member = self.attach(standins, 0)
+        loop = member.guest.start_io_loop(member.device, [1], [0], 16,
+                                          'loop', 'never')
+
+        def stopped():
+            status = member.guest.io_loop_status(loop)
+            return status.stopped is not None, status.text
+        member.guest.wait_for(stopped, 'the loop to stop on its own')
+        status = member.guest.io_loop_status(loop)
+        self.assertEqual(0, status.stopped)
+        self.assertEqual(
+            ['in round 1: region 0 of /dev/vdb reads md5 %s, expected %s'
+             % (hashlib.md5(bytes(16 * 1024)).hexdigest(),
+                guest_mod.region_checksum('never', 0, 16))],
+            status.failures)
 
 
 class ReadOnlyTest(base.StandinTestCase):

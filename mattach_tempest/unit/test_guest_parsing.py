@@ -261,3 +261,43 @@ class StandinAvailabilityTest(base.TestCase):
         failures = [str(details) for _test, details in result.failures]
         self.assertEqual(1, len(failures))
         self.assertIn('stand-in guests need root', failures[0])
+
+
+class IOLoopLogTest(base.TestCase):
+    """What the guest's I/O loop logs, read back (no guest needed)."""
+
+    def test_rounds_and_start(self):
+        log = guest.parse_io_log(
+            'START device=/dev/vdb direct=1 pid=412\nROUND 1 ok\n'
+            'ROUND 2 ok\nMATTACH-IO-LOOP-ALIVE\n')
+        self.assertEqual((2, [], None, True, '412', True),
+                         (log.rounds, log.failures, log.stopped, log.direct,
+                          log.pid, log.alive))
+        self.assertNotIn('ALIVE', log.tail())
+
+    def test_failure_and_stop(self):
+        log = guest.parse_io_log(
+            'START device=/dev/vdb direct=0 pid=9\nROUND 1 ok\n'
+            "FAIL round=2 I/O error writing region 2 of /dev/vdb: dd: can't "
+            "open '/dev/vdb': No such device or address\nSTOPPED rounds=1\n")
+        self.assertEqual(1, log.rounds)
+        self.assertEqual(1, log.stopped)
+        self.assertFalse(log.direct)
+        self.assertFalse(log.alive)
+        self.assertEqual(["in round 2: I/O error writing region 2 of "
+                          "/dev/vdb: dd: can't open '/dev/vdb': No such "
+                          "device or address"], log.failures)
+
+    def test_not_started_yet(self):
+        log = guest.parse_io_log('')
+        self.assertFalse(log.started)
+        self.assertEqual(0, log.rounds)
+
+    def test_the_loop_alternates_two_tags(self):
+        self.assertEqual(('abcdefa', 'abcdefb'), guest.io_loop_tags('abcdef'))
+        tags = guest.io_loop_tags('0123456789abcdef')
+        self.assertEqual(('0123456789abcdea', '0123456789abcdeb'), tags)
+        loop = guest.IOLoop('/dev/vdb', '/tmp/x', [2, 3], [0, 1], 64, tags,
+                            True)
+        self.assertEqual(tags[1], loop.tag_after(3))
+        self.assertEqual(tags[0], loop.tag_after(4))

@@ -151,3 +151,134 @@ class ExtendProcedureTest(base.StandinTestCase):
             lambda: None, 24 * MIB, REGION_KIB, 'ext')
         self.assertIn('waiting for /dev/vdb to be %d bytes' % (24 * MIB),
                       str(exc))
+
+
+class SurvivorIOProcedureTest(base.StandinTestCase):
+    """A holder's I/O across the detach of another holder."""
+
+    def _survivor_and_leaving(self, standins):
+        survivor = self.attach(standins, 0)
+        leaving = self.attach(standins, 1)
+        detached = []
+
+        def detach_survivor(member):
+            procedures.detach_and_forget(member, lambda: standins.detach(0))
+            detached.append(member.name)
+        return survivor, leaving, detach_survivor, detached
+
+    def test_detach_of_another_holder_leaves_the_survivor_intact(self):
+        standins = self.standins(2)
+        survivor, leaving, detach_survivor, detached = (
+            self._survivor_and_leaving(standins))
+        across = procedures.survivor_io_procedure(
+            survivor, leaving,
+            lambda m: procedures.detach_and_forget(
+                m, lambda: standins.detach(1)),
+            detach_survivor, REGION_KIB, 'surv')
+        self.assertTrue(across.loop.direct, 'busybox dd has O_DIRECT')
+        self.assertGreaterEqual(across.rounds_before, 1)
+        self.assertGreaterEqual(
+            across.rounds, across.rounds_before + procedures.ROUNDS_AFTER)
+        self.assertEqual(['standin-0'], detached)
+        self.assertNotIn('vdb', survivor.guest.list_disks())
+        # What the loop wrote last is on the volume, read from the host.
+        tag = across.loop.tag_after(across.rounds)
+        with open(standins.volume_path, 'rb') as volume:
+            volume.seek(2 * REGION_KIB * 1024)
+            self.assertEqual(
+                guest_mod.region_pattern(tag, 2, REGION_KIB),
+                volume.read(REGION_KIB * 1024))
+
+    def test_a_detach_tearing_down_the_survivors_connection_fails_it(self):
+        # Nova bug 1752115: the detach of one holder disconnected the host
+        # from the volume another holder on that host still used.
+        standins = self.standins(2)
+        survivor, leaving, detach_survivor, detached = (
+            self._survivor_and_leaving(standins))
+        exc = self.assertRaises(
+            procedures.IOInterrupted, procedures.survivor_io_procedure,
+            survivor, leaving,
+            lambda m: procedures.detach_and_forget(
+                m, lambda: standins.detach(
+                    1, tear_down_host_connection=True)),
+            detach_survivor, REGION_KIB, 'tear')
+        self.assertIn('Guest standin-0: its I/O on /dev/vdb failed while '
+                      'detaching standin-1: in round ', str(exc))
+        self.assertIn("I/O error writing region 2 of /dev/vdb: dd: can't "
+                      "open '/dev/vdb': No such device or address", str(exc))
+        self.assertIn('the host connection under vdb is gone', str(exc))
+        self.assertEqual([], detached)
+
+    def test_data_changed_under_the_loop_is_caught(self):
+        # Another holder overwrites region 0 while the survivor's loop
+        # reads it: the next round reads other data than was written.
+        standins = self.standins(2)
+        survivor, leaving, detach_survivor, detached = (
+            self._survivor_and_leaving(standins))
+
+        def overwrite(member):
+            member.guest.write_region(member.device, 0, REGION_KIB, 'other')
+        exc = self.assertRaises(
+            procedures.IOInterrupted, procedures.survivor_io_procedure,
+            survivor, leaving, overwrite, detach_survivor, REGION_KIB,
+            'over')
+        self.assertIn('region 0 of /dev/vdb reads md5 %s, expected %s'
+                      % (guest_mod.region_checksum('other', 0, REGION_KIB),
+                         guest_mod.region_checksum('over', 0, REGION_KIB)),
+                      str(exc))
+        self.assertEqual([], detached)
+
+
+class MoveProcedureTest(base.StandinTestCase):
+    """The procedures the migration tests run; the move is staged."""
+
+    def test_io_across_a_move(self):
+        standins = self.standins(2)
+        moving = self.attach(standins, 0)
+        staying = self.attach(standins, 1)
+        across = procedures.io_across_move_procedure(
+            moving, staying, lambda: 'moved', REGION_KIB, 'live')
+        self.assertEqual('moved', across.result)
+        self.assertGreaterEqual(
+            across.rounds, across.rounds_before + procedures.ROUNDS_AFTER)
+
+    def test_a_move_losing_the_disk_fails_the_loop(self):
+        standins = self.standins(2)
+        moving = self.attach(standins, 0)
+        staying = self.attach(standins, 1)
+        exc = self.assertRaises(
+            procedures.IOInterrupted, procedures.io_across_move_procedure,
+            moving, staying,
+            lambda: standins.detach(1, tear_down_host_connection=True),
+            REGION_KIB, 'lost')
+        self.assertIn('Guest standin-0: its I/O on /dev/vdb failed while '
+                      'moving standin-0', str(exc))
+
+    def test_data_across_a_move(self):
+        standins = self.standins(2)
+        members = [self.attach(standins, i) for i in range(2)]
+
+        def move(members):
+            # As after a cold migration: the guest finds its disk again.
+            procedures.detach_and_forget(members[1],
+                                         lambda: standins.detach(1))
+            return [members[0], self.attach(standins, 1)]
+        after = procedures.data_across_move_procedure(members, move,
+                                                      REGION_KIB, 'cold')
+        self.assertEqual(['standin-0', 'standin-1'],
+                         [m.name for m in after])
+        self.assertEqual(4, len(after[0].guest.region_checksums(
+            after[0].device, range(4), REGION_KIB)))
+
+    def test_a_move_onto_a_copy_is_caught(self):
+        standins = self.standins(2)
+        members = [self.attach(standins, i) for i in range(2)]
+
+        def move(members):
+            procedures.detach_and_forget(members[1],
+                                         lambda: standins.detach(1))
+            return [members[0], self.attach(standins, 1, clone=True)]
+        exc = self.assertRaises(procedures.DataMismatch,
+                                procedures.data_across_move_procedure,
+                                members, move, REGION_KIB, 'copy')
+        self.assertIn('Guest standin-0 read regions [3]', str(exc))

@@ -22,7 +22,19 @@ def scenario_classes():
         'mattach_tempest.tests.scenario.admin.test_multiattach_readonly')
     return (data_path.MultiattachDataPathTest,
             data_path.MultiattachExtendDataPathTest,
-            readonly.MultiattachReadonlyDataPathTest)
+            readonly.MultiattachReadonlyDataPathTest) + multihost_classes()
+
+
+def multihost_classes():
+    """(different hosts, same host, cold migration, live migration)."""
+    multihost = importlib.import_module(
+        'mattach_tempest.tests.scenario.test_multiattach_multihost')
+    migration = importlib.import_module(
+        'mattach_tempest.tests.scenario.admin.test_multiattach_migration')
+    return (multihost.MultiattachDifferentHostsDataPathTest,
+            multihost.MultiattachSameHostDataPathTest,
+            migration.MultiattachColdMigrationDataPathTest,
+            migration.MultiattachLiveMigrationDataPathTest)
 
 
 class ScenarioSkipTest(base.ConfiguredTestCase):
@@ -74,3 +86,77 @@ class ScenarioSkipTest(base.ConfiguredTestCase):
         for cls in classes:
             self.assertEqual('2.60', cls.compute_min_microversion)
         self.assertIn('admin', classes[2].credentials)
+
+
+class MultihostScenarioSkipTest(base.ConfiguredTestCase):
+    """The multi-host scenario tests skip by configuration only."""
+
+    def setUp(self):
+        super().setUp()
+        self.set_conf('compute-feature-enabled', volume_multiattach=True)
+        self.set_conf('validation', run_validation=True)
+        self.set_conf('volume', volume_type_multiattach='multiattach',
+                      max_microversion='latest')
+        self.set_conf('compute', max_microversion='latest')
+        # tempest's default list has neither SameHostFilter nor
+        # DifferentHostFilter.
+        self.set_conf('compute-feature-enabled',
+                      scheduler_enabled_filters=['all'])
+        (self.different, self.same, self.cold,
+         self.live) = multihost_classes()
+
+    def assertSkips(self, fragment, *classes):
+        for cls in classes:
+            exc = self.assertRaises(unittest.SkipTest, cls.skip_checks)
+            self.assertIn(fragment, str(exc), cls.__name__)
+
+    def assertRuns(self, *classes):
+        for cls in classes:
+            try:
+                cls.skip_checks()
+            except unittest.SkipTest as exc:
+                self.fail('%s skips: %s' % (cls.__name__, exc))
+
+    def test_one_host(self):
+        self.set_conf('compute', min_compute_nodes=1)
+        self.assertSkips('[compute] min_compute_nodes = 1', self.different,
+                         self.cold, self.live)
+        # Servers on one host need one host only.
+        self.assertRuns(self.same)
+
+    def test_two_hosts_and_every_filter(self):
+        self.set_conf('compute', min_compute_nodes=2)
+        self.assertRuns(self.different, self.same, self.cold, self.live)
+
+    def test_filters_not_enabled(self):
+        self.set_conf('compute', min_compute_nodes=2)
+        self.set_conf('compute-feature-enabled', scheduler_enabled_filters=[
+            'ComputeFilter', 'SameHostFilter', 'DifferentHostFilter'])
+        self.assertRuns(self.different, self.same, self.cold, self.live)
+        self.set_conf('compute-feature-enabled',
+                      scheduler_enabled_filters=['ComputeFilter'])
+        self.assertSkips('DifferentHostFilter is not in [compute-feature-'
+                         'enabled] scheduler_enabled_filters',
+                         self.different, self.live)
+        self.assertSkips('SameHostFilter is not in [compute-feature-'
+                         'enabled] scheduler_enabled_filters', self.same,
+                         self.cold)
+
+    def test_migration_flags(self):
+        self.set_conf('compute', min_compute_nodes=2)
+        self.set_conf('compute-feature-enabled', cold_migration=False,
+                      live_migration=False)
+        self.assertSkips('[compute-feature-enabled] cold_migration = False',
+                         self.cold)
+        self.assertSkips('[compute-feature-enabled] live_migration = False',
+                         self.live)
+        self.assertRuns(self.different, self.same)
+
+    def test_whitebox_needs_the_libvirt_uris(self):
+        domain_xml_tests = importlib.import_module(
+            'mattach_tempest.tests.api.admin.test_multiattach_domain_xml')
+        cls = domain_xml_tests.MultiattachDomainXmlTest
+        self.assertSkips('[mattach] compute_libvirt_uris is not set', cls)
+        self.set_conf('mattach', compute_libvirt_uris={
+            'compute1': 'qemu:///system'})
+        self.assertRuns(cls)

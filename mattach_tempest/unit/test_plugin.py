@@ -30,6 +30,7 @@ DEFAULTS = {
     'guest_filesystem': 'ext4',
     'raw_region_kib': 64,
     'known_defects': [],
+    'compute_libvirt_uris': {},
 }
 
 

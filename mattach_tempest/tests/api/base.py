@@ -399,6 +399,7 @@ class MultiattachAdminBaseTest(MultiattachBaseTest):
             cls.os_admin.volume_types_client_latest)
         cls.admin_encryption_types_client = (
             cls.os_admin.encryption_types_client_latest)
+        cls.admin_servers_client = cls.os_admin.servers_client
 
     @classmethod
     def resource_setup(cls):

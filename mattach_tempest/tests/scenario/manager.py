@@ -27,6 +27,7 @@ from tempest.scenario import manager
 
 from mattach_tempest.common import guest as guest_mod
 from mattach_tempest.common import procedures
+from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests import nova_attach
 from mattach_tempest.tests import skips
@@ -146,6 +147,53 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
     def create_guests(self, count, **kwargs):
         return [self.create_guest(**kwargs) for _ in range(count)]
 
+    def create_guests_on_hosts(self, count, placement, first_kwargs=None):
+        """`count` guests on different hosts ('different') or on one.
+
+        `first_kwargs`: more arguments of the first server's create_guest
+        (e.g. volume_backed=True).
+
+        Each server after the first carries the scheduler hint
+        (placement_hints: same_host naming the first, or different_host
+        naming every server before it while the cloud has hosts left);
+        each is SSH-able before the next is requested, since the scheduler
+        reads a hint by the host the named server is on. A server keeps
+        its hints: nova's scheduler applies them again to its moves (a
+        migration of the second of two servers placed 'same' finds no
+        host), so a test moves the first, hint-free, server. The class skips
+        first (skips.unless_placement); the hosts are asserted here
+        (assertPlacement: hostId, or with `host_of` the admin's host
+        name).
+
+        :returns: [(server, Guest)] in boot order.
+        """
+        guests = []
+        for index in range(count):
+            kwargs = dict(first_kwargs or {}) if index == 0 else {}
+            kwargs.update(self.placement_hints(
+                placement, [server for server, _guest in guests]))
+            guests.append(self.create_guest(**kwargs))
+        self.assertPlacement([server for server, _guest in guests],
+                             placement)
+        return guests
+
+    def wait_for_guest_ssh(self, server, guest):
+        """After the server restarted (a cold migration): SSH-able again.
+
+        Waits for ACTIVE, then until a command runs in the guest; bounded
+        by [compute] build_timeout.
+        """
+        unstable.wait_for_server_status(self.servers_client, server['id'],
+                                        'ACTIVE')
+
+        def answers():
+            try:
+                return True, guest.remote.exec_command('true')
+            except Exception as exc:
+                return False, '%s: %s' % (type(exc).__name__, exc)
+        guest.wait_for(answers, 'server %s to answer over SSH again'
+                       % server['id'])
+
     def _console_output(self, server_id):
         if not CONF.compute_feature_enabled.console_output:
             return ('(no console: [compute-feature-enabled] console_output '
@@ -191,6 +239,14 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         procedures.detach_and_forget(
             member, lambda: self.detach_volume(server, volume))
 
+    def filesystem_handover(self, a, b):
+        """Run the filesystem handover; assert the file's exact content."""
+        content = procedures.filesystem_handover(
+            a, b, CONF.mattach.guest_filesystem)
+        self.assertEqual('%s\n%s\n' % (procedures.hello_line(a.name),
+                                       procedures.hello_line(b.name)),
+                         content)
+
     def member_booted_with(self, server, guest, volume):
         """The Member of a server booted with the volume in its bdm.
 
@@ -204,3 +260,43 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
             volume['id'], size_bytes=volume['size'] * GIB,
             hint=attachment.get('device'))
         return procedures.Member(guest, device)
+
+
+class MultiattachAdminScenarioTest(MultiattachScenarioTest):
+    """Primary's guests; admin for what only an admin may (move, host)."""
+
+    credentials = ['primary', 'admin']
+
+    @classmethod
+    def setup_clients(cls):
+        super().setup_clients()
+        cls.admin_servers_client = cls.os_admin.servers_client
+        cls.admin_volumes_client = cls.os_admin.volumes_client_latest
+
+    def wait_for_server_moved(self, server_id, source_host, what):
+        """Wait until the server is off `source_host` and its task done.
+
+        An ERROR status fails at once, with what nova shows of the server.
+
+        :returns: the host it is on now.
+        """
+        def moved():
+            server = self.admin_servers_client.show_server(server_id)[
+                'server']
+            if server['status'] == 'ERROR':
+                raise AssertionError(
+                    '%s of server %s failed: %s' % (
+                        what, server_id, waiters.server_evidence(
+                            self.admin_servers_client, server_id)))
+            host = server['OS-EXT-SRV-ATTR:host']
+            done = (host != source_host and
+                    server['OS-EXT-STS:task_state'] is None and
+                    server['status'] in ('ACTIVE', 'VERIFY_RESIZE'))
+            return done, (server['status'], server['OS-EXT-STS:task_state'],
+                          host)
+        _status, _task, host = waiters.wait_until(
+            moved, 'the %s of server %s off host %s'
+            % (what, server_id, source_host),
+            timeout=CONF.compute.build_timeout,
+            interval=CONF.compute.build_interval)
+        return host

@@ -44,7 +44,7 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
         (server_a, guest_a), (server_b, guest_b) = self.create_guests(2)
         a, b = self.attach_one_at_a_time(
             [(server_a, guest_a), (server_b, guest_b)], volume)
-        self._filesystem_handover(a, b)
+        self.filesystem_handover(a, b)
 
     @decorators.idempotent_id('435133d3-dc0d-4b56-9de4-ed68361d8681')
     @decorators.attr(type='slow')
@@ -69,15 +69,7 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
         server_b, guest_b = self.create_guest(block_device_mapping_v2=bdm)
         a = self.member_booted_with(server_a, guest_a, volume)
         b = self.member_booted_with(server_b, guest_b, volume)
-        self._filesystem_handover(a, b)
-
-    def _filesystem_handover(self, a, b):
-        """Run the filesystem handover; assert the file's exact content."""
-        content = procedures.filesystem_handover(
-            a, b, CONF.mattach.guest_filesystem)
-        self.assertEqual('%s\n%s\n' % (procedures.hello_line(a.name),
-                                       procedures.hello_line(b.name)),
-                         content)
+        self.filesystem_handover(a, b)
 
     @decorators.idempotent_id('acd1b030-29b5-4317-915f-386a693f4b47')
     @decorators.attr(type='slow')

@@ -28,7 +28,9 @@ One process tree in its own network, mount, UTS and PID namespaces:
   vdb; with serial=True instead a directory of links to that directory's
   entries plus a ``serial`` file holding the same 20 characters, as
   virtio-blk shows the serial nova sets) and a /proc/partitions line;
-  "detaching" removes them. A read-only
+  "detaching" removes them (with tear_down_host_connection the defect
+  of nova bug 1752115 is staged: the other holders' /dev/vdb then names
+  a device no driver serves, so their I/O fails). A read-only
   attachment uses a second, read-only loop device (losetup -r) over the
   same file. The guest's root disk ``vda`` is this host's first disk,
   listed (lsblk, /proc/partitions) but without a device node.
@@ -175,6 +177,24 @@ def _host_root_disk():
         if size:
             return name, sysdir, devno, size
     return None
+
+
+def _dead_block_devno():
+    """A block device number no driver of this kernel serves.
+
+    The highest major of the range Linux keeps for local use (240-254)
+    that /proc/devices does not list: opening a node of it fails with
+    ENXIO, and no other test's device can be reached through it.
+    """
+    with open('/proc/devices') as devices:
+        text = devices.read()
+    block = text.split('Block devices:', 1)[1]
+    used = {int(line.split()[0]) for line in block.splitlines()
+            if line.split() and line.split()[0].isdigit()}
+    for major in range(254, 239, -1):
+        if major not in used:
+            return os.makedev(major, 0)
+    raise RuntimeError('No unused block major in 240-254: %s' % sorted(used))
 
 
 class _NetworkLock(object):
@@ -608,9 +628,19 @@ class StandinGuests(fixtures.Fixture):
         self._write(os.path.join(entry, 'serial'),
                     self.volume_id[:guest_mod.VIRTIO_SERIAL_LENGTH] + '\n')
 
-    def detach(self, index):
-        """Remove the volume from guest `index`."""
+    def detach(self, index, tear_down_host_connection=False):
+        """Remove the volume from guest `index`.
+
+        :param tear_down_host_connection: the defect of a detach tearing
+            down the connection the host still uses for other holders
+            (nova bug 1752115): every other guest holding the volume keeps
+            its /dev/vdb node, but the node now names a block device no
+            driver serves, so each open fails (ENXIO) as I/O to a disk
+            whose host connection is gone fails.
+        """
         standin = self.guests[index]
+        if tear_down_host_connection:
+            self._tear_down_other_holders(index)
         for path in (standin.path('dev', GUEST_DEVICE),
                      standin.path('sysblock', GUEST_DEVICE),
                      standin.path('dev', 'disk', 'by-id', os.path.basename(
@@ -622,6 +652,18 @@ class StandinGuests(fixtures.Fixture):
         standin.attached = None
         self._write_partitions(standin)
         self._event(standin, 'detached volume %s' % self.volume_id)
+
+    def _tear_down_other_holders(self, index):
+        dead = _dead_block_devno()
+        for other in self.guests:
+            if other.index == index or not other.attached:
+                continue
+            node = other.path('dev', GUEST_DEVICE)
+            os.unlink(node)
+            os.mknod(node, stat.S_IFBLK | 0o660, dead)
+            self._event(other, 'the host connection under %s is gone (the '
+                        'detach of %s tore it down): its I/O fails'
+                        % (GUEST_DEVICE, self.guests[index].name))
 
     def extend(self, new_size_bytes):
         """Grow the volume; every loop device over it re-reads its size."""

@@ -1,0 +1,93 @@
+"""The survivor scenario test's body, run on stand-in guests.
+
+SurvivorIOMixin._survivor_io_across_a_detach as the scenario tests run
+it, with the stand-ins in place of nova's servers: their attach and
+detach, the holders each assertion expects recorded instead of asked of
+nova and cinder. What it proves: the test's own wiring (which guest
+survives, which leaves, what is asserted after each step); the
+procedure's failure on a torn-down connection is test_guest_procedures'.
+"""
+
+import importlib
+
+from mattach_tempest.common import procedures
+from mattach_tempest.unit.standin import base
+
+
+class SurvivorScenarioWiringTest(base.StandinTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.set_conf('mattach', raw_region_kib=64)
+        multihost = importlib.import_module(
+            'mattach_tempest.tests.scenario.test_multiattach_multihost')
+        self.mixin = multihost.SurvivorIOMixin
+
+    def probe(self, standins, tear_down=False):
+        test = self
+        calls = []
+
+        class Probe(self.mixin):
+            def create_multiattach_volume(self):
+                return {'id': standins.volume_id, 'size': 1}
+
+            def create_guests_on_hosts(self, count, placement):
+                calls.append(('placed', count, placement))
+                return [({'id': 'server-%d' % i}, standins.guest(i))
+                        for i in range(count)]
+
+            def attach_one_at_a_time(self, guests, volume):
+                return [test.attach(standins, int(server['id'][-1]),
+                                    guest=guest)
+                        for server, guest in guests]
+
+            def detach_and_forget(self, server, member, volume):
+                index = int(server['id'][-1])
+                procedures.detach_and_forget(
+                    member, lambda: standins.detach(
+                        index, tear_down_host_connection=tear_down))
+                calls.append(('detached', server['id']))
+
+            def assertAttachedOnlyTo(self, volume_id, server_ids,
+                                     former_server_ids=()):
+                calls.append(('held by', sorted(server_ids)))
+                return {s: 'attachment-of-' + s for s in server_ids}
+
+            def assertAttachments(self, volume_id, attachments,
+                                  former_server_ids=()):
+                calls.append(('held under', attachments,
+                              list(former_server_ids)))
+
+            def assertUnattached(self, volume_id, former_server_ids=()):
+                calls.append(('unattached', sorted(former_server_ids)))
+
+            def assertGreaterEqual(self, first, second, message):
+                test.assertGreaterEqual(first, second, message)
+
+            @staticmethod
+            def pattern_tag():
+                return 'wiring'
+        return Probe(), calls
+
+    def test_the_other_holder_leaves_then_the_survivor(self):
+        standins = self.standins(2)
+        probe, calls = self.probe(standins)
+        probe._survivor_io_across_a_detach('same')
+        self.assertEqual(
+            [('placed', 2, 'same'),
+             ('held by', ['server-0', 'server-1']),
+             ('detached', 'server-1'),
+             ('held under', {'server-0': 'attachment-of-server-0'},
+              ['server-1']),
+             ('detached', 'server-0'),
+             ('unattached', ['server-0', 'server-1'])], calls)
+
+    def test_a_detach_tearing_down_the_survivor_fails_the_test(self):
+        standins = self.standins(2)
+        probe, calls = self.probe(standins, tear_down=True)
+        exc = self.assertRaises(procedures.IOInterrupted,
+                                probe._survivor_io_across_a_detach,
+                                'different')
+        self.assertIn('Guest standin-0: its I/O on /dev/vdb failed while '
+                      'detaching standin-1', str(exc))
+        self.assertNotIn(('detached', 'server-0'), calls)
