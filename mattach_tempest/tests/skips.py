@@ -9,6 +9,8 @@ from tempest import config
 from tempest.lib.common import api_version_request
 from tempest.lib.common import api_version_utils
 
+from mattach_tempest.common import unstable
+
 CONF = config.CONF
 
 
@@ -42,6 +44,34 @@ def unless_extend_attached(cls):
     """Skip unless the cloud extends volumes while they are attached."""
     unless_enabled(cls, 'volume-feature-enabled', 'extend_attached_volume',
                    'Extending attached volumes is not enabled')
+
+
+#: The scheduler hint that puts servers on different hosts or on the same
+#: host, and the nova scheduler filter that honours it.
+PLACEMENT_HINTS = {'different': ('different_host', 'DifferentHostFilter'),
+                   'same': ('same_host', 'SameHostFilter')}
+
+
+def unless_placement(cls, placement):
+    """Skip unless servers can be booted on different hosts / on one host.
+
+    'different' needs two compute hosts ([compute] min_compute_nodes) and
+    the different_host hint honoured; 'same' needs the same_host hint
+    honoured. A hint is honoured when its filter is in [compute-feature-
+    enabled] scheduler_enabled_filters (or that list says 'all'): nova
+    ignores a hint no enabled filter reads.
+    """
+    hint, filter_name = PLACEMENT_HINTS[placement]
+    if placement == 'different' and CONF.compute.min_compute_nodes < 2:
+        raise cls.skipException(
+            'Servers on different hosts need two compute hosts: '
+            '[compute] min_compute_nodes = %d'
+            % CONF.compute.min_compute_nodes)
+    if not unstable.is_scheduler_filter_enabled(filter_name):
+        raise cls.skipException(
+            'The scheduler does not honour the %s hint: %s is not in '
+            '[compute-feature-enabled] scheduler_enabled_filters'
+            % (hint, filter_name))
 
 
 def _version(value):
