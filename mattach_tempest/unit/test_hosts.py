@@ -23,6 +23,7 @@ class HostsProbe(object):
 
     create_servers_on_hosts = BASE.create_servers_on_hosts
     placement_spread = staticmethod(BASE.placement_spread)
+    placement_hints = staticmethod(BASE.placement_hints)
     assertPlacement = BASE.assertPlacement
 
     def __init__(self, test, hosts=None):

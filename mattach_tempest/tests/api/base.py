@@ -363,61 +363,11 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         :returns: the servers (create answers) in boot order; see
             assertPlacement.
         """
-        hint, _filter = skips.PLACEMENT_HINTS[placement]
-        spread = self.placement_spread(count, placement)
         servers = []
-        for index in range(count):
-            if placement == 'same':
-                hinted = servers[:1]
-            else:
-                hinted = servers if index < spread else []
-            hints = ({'scheduler_hints': {hint: [s['id'] for s in hinted]}}
-                     if hinted else {})
-            servers.append(self.create_server(**dict(kwargs, **hints)))
+        for _index in range(count):
+            servers.append(self.create_server(**dict(
+                kwargs, **self.placement_hints(placement, servers))))
         return servers
-
-    @staticmethod
-    def placement_spread(count, placement):
-        """On how many hosts create_servers_on_hosts puts `count` servers."""
-        if placement == 'same':
-            return 1
-        return min(count, CONF.compute.min_compute_nodes)
-
-    def server_host_id(self, server_id):
-        """The server's hostId: equal for a project's servers on one host.
-
-        What a user sees of a server's host (an opaque hash of the host
-        and the project); empty while the server is on no host.
-        """
-        return self.servers_client.show_server(server_id)['server']['hostId']
-
-    def assertPlacement(self, servers, placement, host_of=None):
-        """The servers are where create_servers_on_hosts placed them.
-
-        'same': all on one host; 'different': the first placement_spread
-        servers each on a host of its own.
-
-        :param host_of: server id -> its host; server_host_id (hostId) when
-            None, an admin's server_host (the host's name) otherwise.
-        :returns: [the host of each server], in the order of `servers`.
-        """
-        host_of = host_of or self.server_host_id
-        ids = [server['id'] for server in servers]
-        hosts = [host_of(server_id) for server_id in ids]
-        self.assertTrue(all(hosts), 'Servers %s are not all on a host: %s'
-                        % (ids, hosts))
-        spread = self.placement_spread(len(servers), placement)
-        hint, _filter = skips.PLACEMENT_HINTS[placement]
-        if placement == 'same':
-            self.assertEqual(
-                1, len(set(hosts)), 'Servers %s booted with the %s hint are '
-                'on different hosts: %s' % (ids, hint, hosts))
-        else:
-            self.assertEqual(
-                spread, len(set(hosts[:spread])), 'Servers %s booted with '
-                'the %s hint share a host: %s' % (ids[:spread], hint,
-                                                  hosts[:spread]))
-        return hosts
 
     # -- attachments -------------------------------------------------------
 
@@ -486,15 +436,6 @@ class MultiattachAdminBaseTest(MultiattachBaseTest):
         if CONF.mattach.create_multiattach_type:
             cls._created_type_name = cls.create_volume_type(
                 extra_specs={'multiattach': '<is> True'})['name']
-
-    def server_host(self, server_id):
-        """The name of the compute host the server is on (admin's view).
-
-        OS-EXT-SRV-ATTR:host, which nova shows to admins only; None while
-        the server is on no host.
-        """
-        return self.admin_servers_client.show_server(server_id)['server'][
-            'OS-EXT-SRV-ATTR:host']
 
     @classmethod
     def create_volume_type(cls, extra_specs=None, **kwargs):
