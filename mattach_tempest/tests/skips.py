@@ -5,6 +5,7 @@ its skipException. Every reason names the tempest.conf option that decides
 it (``[group] option``), so that an operator knows what to set.
 """
 
+from tempest.common import compute
 from tempest import config
 from tempest.lib.common import api_version_request
 from tempest.lib.common import api_version_utils
@@ -72,3 +73,28 @@ def unless_microversions(cls, group, test_min, test_max):
                    'microversion multiattach test class %s runs at'
                    % (group, conf.min_microversion, test_max, cls.__name__))
         raise cls.skipException('%s. %s' % (why, exc)) from None
+
+
+def unless_compute_hosts(cls, count=2):
+    """Skip unless the cloud has at least `count` compute hosts.
+
+    Decided by ``[compute] min_compute_nodes``, never by asking the cloud.
+    """
+    if CONF.compute.min_compute_nodes < count:
+        raise cls.skipException(
+            'Fewer than %d compute hosts: [compute] min_compute_nodes = %d'
+            % (count, CONF.compute.min_compute_nodes))
+
+
+def unless_scheduler_filter(cls, filter_name):
+    """Skip unless nova's scheduler runs `filter_name`.
+
+    Decided by ``[compute-feature-enabled] scheduler_enabled_filters``
+    ('all' counts as every filter), as tempest decides it.
+    """
+    if not compute.is_scheduler_filter_enabled(filter_name):
+        raise cls.skipException(
+            '%s is not enabled: [compute-feature-enabled] '
+            'scheduler_enabled_filters = %s'
+            % (filter_name, ','.join(
+                CONF.compute_feature_enabled.scheduler_enabled_filters)))

@@ -340,6 +340,53 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
             block_device_mapping_v2=nova_attach.data_volume_bdms(
                 volume['id']), **kwargs)
 
+    # -- hosts -------------------------------------------------------------
+
+    def create_servers_on_hosts(self, count=2, **kwargs):
+        """Boot `count` servers, each on a compute host of its own.
+
+        Each server after the first carries the scheduler hint
+        different_host naming the ones before it (DifferentHostFilter),
+        and is requested once those are ACTIVE: the filter knows only the
+        hosts of servers already placed. The first carries no hint. Nova
+        keeps a server's hints for its life and applies them again to
+        every move, so the first server is the one a test may move to
+        any host, its peers' included. Asserts the servers' hostIds
+        differ.
+
+        :returns: the servers, in boot order.
+        """
+        servers = [self.create_server(**kwargs)]
+        for _ in range(count - 1):
+            servers.append(self.create_server(
+                scheduler_hints={'different_host': [s['id'] for s in servers]},
+                **kwargs))
+        host_ids = [self.server_host_id(s['id']) for s in servers]
+        self.assertEqual(
+            len(servers), len(set(host_ids)),
+            'Servers %s booted with the scheduler hint different_host share '
+            'a host: hostIds %s' % ([s['id'] for s in servers], host_ids))
+        return servers
+
+    def confirm_resize(self, server_id):
+        """Confirm a resize or cold migration once nova awaits it.
+
+        Waits for VERIFY_RESIZE, confirms, waits until ACTIVE.
+        """
+        unstable.wait_for_server_status(
+            self.servers_client, server_id, 'VERIFY_RESIZE')
+        self.servers_client.confirm_resize_server(server_id)
+        unstable.wait_for_server_status(
+            self.servers_client, server_id, 'ACTIVE')
+
+    def server_host_id(self, server_id):
+        """The server's hostId, what a non-admin sees of its host.
+
+        Equal for two servers of one project on one host, different on
+        different hosts.
+        """
+        return self.servers_client.show_server(server_id)['server']['hostId']
+
     # -- attachments -------------------------------------------------------
 
     @property
@@ -399,6 +446,7 @@ class MultiattachAdminBaseTest(MultiattachBaseTest):
             cls.os_admin.volume_types_client_latest)
         cls.admin_encryption_types_client = (
             cls.os_admin.encryption_types_client_latest)
+        cls.admin_servers_client = cls.os_admin.servers_client
 
     @classmethod
     def resource_setup(cls):
@@ -418,3 +466,26 @@ class MultiattachAdminBaseTest(MultiattachBaseTest):
             cls.admin_volume_types_client.delete_volume_type,
             volume_type['id'])
         return volume_type
+
+    def server_host(self, server_id):
+        """The compute host nova runs the server on (OS-EXT-SRV-ATTR:host)."""
+        return self.admin_servers_client.show_server(server_id)['server'][
+            'OS-EXT-SRV-ATTR:host']
+
+    def assertAttachedOnHosts(self, volume_id, server_ids):
+        """Cinder connected each server's attachment on the server's host.
+
+        Cinder records the host of the connector nova sent when it
+        connected an attachment (shown to admins as the host_name of the
+        volume's attachments); nova's libvirt and fake drivers send their
+        own host name, nova's OS-EXT-SRV-ATTR:host. An attachment left
+        connected on the host a server moved away from shows here.
+        """
+        volume = self.admin_volumes_client.show_volume(volume_id)['volume']
+        self.assertEqual(
+            {server_id: self.server_host(server_id)
+             for server_id in server_ids},
+            {a['server_id']: a['host_name'] for a in volume['attachments']},
+            'The hosts cinder connected the attachments of volume %s on '
+            '(host_name), against the hosts nova runs the servers on'
+            % volume_id)

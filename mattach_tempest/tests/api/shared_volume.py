@@ -18,7 +18,8 @@ PLAIN_VOLUME_HELD = 'volume %s is already attached to instances: '
 class SharedVolumeMixin(object):
     """Build servers sharing a multiattach volume and check what they hold."""
 
-    def create_shared_volume(self, server_count=2, microversion=None):
+    def create_shared_volume(self, server_count=2, microversion=None,
+                             apart=False):
         """One new multiattach volume attached to `server_count` new servers.
 
         The volume is created before the servers, so its delete (a cleanup,
@@ -27,11 +28,15 @@ class SharedVolumeMixin(object):
         attach is in flight), each attach at `microversion` (the class's
         when None).
 
+        :param apart: each server on a compute host of its own
+            (create_servers_on_hosts: only the first may be moved to its
+            peers' hosts).
         :returns: (volume, servers, {server_id: attachment_id}) as cinder
             lists the attachments once each attach completed.
         """
         volume = self.create_multiattach_volume()
-        servers = self.create_servers(server_count)
+        servers = (self.create_servers_on_hosts(server_count) if apart
+                   else self.create_servers(server_count))
         attachments = {
             server['id']: self.attach_volume(
                 server, volume, microversion=microversion)['attachment_id']
@@ -39,6 +44,33 @@ class SharedVolumeMixin(object):
         # Both services agree after every attach, not only cinder's wait.
         self.assertAttachments(volume['id'], attachments)
         return volume, servers, attachments
+
+    def assertMovedHolderReattaches(self, volume, moved, attachments):
+        """After its move, a holder detaches and attaches again.
+
+        Detaching `moved` leaves the other holders as they were (same
+        attachment ids, on both services); attaching it again makes it a
+        holder once more, beside them, on its new host. (Nova bug 1757190:
+        a resize lost the multiattach flag of the moved server's volume
+        connection on the new host.)
+
+        :param attachments: {server_id: attachment_id} of every holder,
+            `moved` included, as they are after the move.
+        :returns: the holders' attachments after the new attach.
+        """
+        others = {server_id: attachment_id
+                  for server_id, attachment_id in attachments.items()
+                  if server_id != moved['id']}
+        self.detach_volume(moved, volume)
+        self.assertAttachments(volume['id'], others,
+                               former_server_ids=[moved['id']])
+        self.attach_volume(moved, volume)
+        held = self.assertAttachedOnlyTo(volume['id'], list(attachments))
+        self.assertEqual(
+            others, {server_id: held[server_id] for server_id in others},
+            'Attaching server %s again changed the other holders\' '
+            'attachments of volume %s' % (moved['id'], volume['id']))
+        return held
 
     def create_held_plain_volume(self, server_count=2, volume_type=None):
         """A new plain volume held by the first of `server_count` servers.
