@@ -67,7 +67,8 @@ GROUP_RULES = (
      r'(?<!re)boot|bdm|block_device|delete_on_termination'),
     ('server lifecycle',
      r'lifecycle|reboot|stop_start|start_stop|resize|rebuild|shelve|'
-     r'migrat|suspend|pause|rescue|server_snapshot|snapshot_\w*server|'
+     r'migrat|evacuat|suspend|pause|rescue|server_snapshot|'
+     r'snapshot_\w*server|'
      r'volume_backed'),
     ('snapshots', r'snapshot'),
     ('detach', r'detach'),

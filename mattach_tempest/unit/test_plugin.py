@@ -30,6 +30,8 @@ DEFAULTS = {
     'guest_filesystem': 'ext4',
     'raw_region_kib': 64,
     'known_defects': [],
+    'evacuate': False,
+    'allow_resize_to_same_host': False,
 }
 
 
