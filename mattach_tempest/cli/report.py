@@ -50,6 +50,8 @@ GROUP_RULES = (
     ('encryption', r'encrypt'),
     ('read-only', r'read_?only|attach_mode|_ro(_|$)'),
     ('concurrency', r'concurren|parallel|simultaneous|(^|[._])race([._]|$)'),
+    ('holders on several hosts, and moved between them',
+     r'\.test_multiattach_(hosts|move)\.|across_hosts'),
     ('extend', r'extend'),
     ('retype', r'retype'),
     ('microversion gate 2.60',
@@ -67,8 +69,7 @@ GROUP_RULES = (
      r'(?<!re)boot|bdm|block_device|delete_on_termination'),
     ('server lifecycle',
      r'lifecycle|reboot|stop_start|start_stop|resize|rebuild|shelve|'
-     r'migrat|evacuat|suspend|pause|rescue|server_snapshot|'
-     r'snapshot_\w*server|'
+     r'migrat|suspend|pause|rescue|server_snapshot|snapshot_\w*server|'
      r'volume_backed'),
     ('snapshots', r'snapshot'),
     ('detach', r'detach'),
@@ -93,6 +94,7 @@ GROUPS = (
     'attachments API and nova-owned protection',
     'boot from volume and bdm',
     'server lifecycle',
+    'holders on several hosts, and moved between them',
     'concurrency',
     'extend',
     'snapshots',

@@ -1,20 +1,24 @@
 """The one place mattach-tempest touches tempest's unstable modules.
 
-tempest.common.waiters, tempest.common.utils and the scenario RemoteClient
-are not part of tempest's stable plugin interface (see tempest's
+tempest.common.waiters, tempest.common.utils, tempest.common.compute's
+is_scheduler_filter_enabled and the scenario RemoteClient are not part of
+tempest's stable plugin interface (see tempest's
 doc/source/plugins/plugin.rst). Every use of them goes through this module
 so that a tempest change breaks one import here, not every test module.
 """
 
+from tempest.common import compute
 from tempest.common import utils
 from tempest.common.utils.linux import remote_client
 from tempest.common import waiters
 
 services = utils.services
+is_scheduler_filter_enabled = compute.is_scheduler_filter_enabled
 RemoteClient = remote_client.RemoteClient
 wait_for_server_status = waiters.wait_for_server_status
 wait_for_server_termination = waiters.wait_for_server_termination
 wait_for_image_status = waiters.wait_for_image_status
 
-__all__ = ['RemoteClient', 'services', 'wait_for_image_status',
-           'wait_for_server_status', 'wait_for_server_termination']
+__all__ = ['RemoteClient', 'is_scheduler_filter_enabled', 'services',
+           'wait_for_image_status', 'wait_for_server_status',
+           'wait_for_server_termination']

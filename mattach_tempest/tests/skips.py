@@ -5,10 +5,11 @@ its skipException. Every reason names the tempest.conf option that decides
 it (``[group] option``), so that an operator knows what to set.
 """
 
-from tempest.common import compute
 from tempest import config
 from tempest.lib.common import api_version_request
 from tempest.lib.common import api_version_utils
+
+from mattach_tempest.common import unstable
 
 CONF = config.CONF
 
@@ -45,6 +46,34 @@ def unless_extend_attached(cls):
                    'Extending attached volumes is not enabled')
 
 
+#: The scheduler hint that puts servers on different hosts or on the same
+#: host, and the nova scheduler filter that honours it.
+PLACEMENT_HINTS = {'different': ('different_host', 'DifferentHostFilter'),
+                   'same': ('same_host', 'SameHostFilter')}
+
+
+def unless_placement(cls, placement):
+    """Skip unless servers can be booted on different hosts / on one host.
+
+    'different' needs two compute hosts ([compute] min_compute_nodes) and
+    the different_host hint honoured; 'same' needs the same_host hint
+    honoured. A hint is honoured when its filter is in [compute-feature-
+    enabled] scheduler_enabled_filters (or that list says 'all'): nova
+    ignores a hint no enabled filter reads.
+    """
+    hint, filter_name = PLACEMENT_HINTS[placement]
+    if placement == 'different' and CONF.compute.min_compute_nodes < 2:
+        raise cls.skipException(
+            'Servers on different hosts need two compute hosts: '
+            '[compute] min_compute_nodes = %d'
+            % CONF.compute.min_compute_nodes)
+    if not unstable.is_scheduler_filter_enabled(filter_name):
+        raise cls.skipException(
+            'The scheduler does not honour the %s hint: %s is not in '
+            '[compute-feature-enabled] scheduler_enabled_filters'
+            % (hint, filter_name))
+
+
 def _version(value):
     return api_version_request.APIVersionRequest(value)
 
@@ -73,28 +102,3 @@ def unless_microversions(cls, group, test_min, test_max):
                    'microversion multiattach test class %s runs at'
                    % (group, conf.min_microversion, test_max, cls.__name__))
         raise cls.skipException('%s. %s' % (why, exc)) from None
-
-
-def unless_compute_hosts(cls, count=2):
-    """Skip unless the cloud has at least `count` compute hosts.
-
-    Decided by ``[compute] min_compute_nodes``, never by asking the cloud.
-    """
-    if CONF.compute.min_compute_nodes < count:
-        raise cls.skipException(
-            'Fewer than %d compute hosts: [compute] min_compute_nodes = %d'
-            % (count, CONF.compute.min_compute_nodes))
-
-
-def unless_scheduler_filter(cls, filter_name):
-    """Skip unless nova's scheduler runs `filter_name`.
-
-    Decided by ``[compute-feature-enabled] scheduler_enabled_filters``
-    ('all' counts as every filter), as tempest decides it.
-    """
-    if not compute.is_scheduler_filter_enabled(filter_name):
-        raise cls.skipException(
-            '%s is not enabled: [compute-feature-enabled] '
-            'scheduler_enabled_filters = %s'
-            % (filter_name, ','.join(
-                CONF.compute_feature_enabled.scheduler_enabled_filters)))

@@ -144,8 +144,8 @@ class MultiHostSkipTest(SkipReasonTestCase):
         self.set_conf('compute', min_compute_nodes=1)
         for module, name, _group, _option, _reason in self.MOVES:
             self.assertSkipReason(
-                'Fewer than 2 compute hosts: [compute] min_compute_nodes = 1',
-                api_class(module, name))
+                'Servers on different hosts need two compute hosts: '
+                '[compute] min_compute_nodes = 1', api_class(module, name))
 
     def test_without_different_host_filter(self):
         self.enable_all()
@@ -154,9 +154,9 @@ class MultiHostSkipTest(SkipReasonTestCase):
                                                  'SameHostFilter'])
         for module, name, _group, _option, _reason in self.MOVES:
             self.assertSkipReason(
-                'DifferentHostFilter is not enabled: '
-                '[compute-feature-enabled] scheduler_enabled_filters = '
-                'ComputeFilter,SameHostFilter', api_class(module, name))
+                'The scheduler does not honour the different_host hint: '
+                'DifferentHostFilter is not in [compute-feature-enabled] '
+                'scheduler_enabled_filters', api_class(module, name))
 
     def test_all_filters(self):
         self.enable_all()

@@ -254,7 +254,8 @@ def wait_agents(sess, timeout):
             os.path.getmtime(procs.pidfile(svc.name)) - 1,
             datetime.timezone.utc).replace(tzinfo=None)
         procs.wait_for(svc.name, lambda: any(
-            s['binary'] == binary and _reported_since(s, started)
+            s['binary'] == binary and svc.host in (None, s['host'])
+            and _reported_since(s, started)
             for s in sess.get(api_name, path)['services']),
             max(1, deadline - time.monotonic()),
             'report up in the %s service list' % api_name)
@@ -279,15 +280,22 @@ def wait_volume_backend(sess, timeout, backend_names):
                    'multiattach' % ', '.join(backend_names))
 
 
-def discover_compute(sess, timeout):
-    """Map the compute host into cell1 and wait for its resource provider."""
+def discover_compute(sess, timeout, hosts):
+    """Map the compute hosts into cell1, wait for their resource providers.
+
+    The fake and the libvirt driver both name a host's node after the
+    host; every host must be a provider before the scheduler can place a
+    server there.
+    """
     b = layout.VBIN + '/'
     run_logged('nova-discover-hosts', [
         b + 'nova-manage', '--config-dir', os.path.join(layout.ETC, 'nova'),
         'cell_v2', 'discover_hosts'], timeout=120)
-    procs.wait_for('nova-compute', lambda: sess.get(
-        'placement', '/resource_providers')['resource_providers'],
-        timeout, 'register its resource provider in placement')
+    for host in hosts:
+        procs.wait_for(services.compute_service(host).name, lambda: host in {
+            p['name'] for p in sess.get(
+                'placement', '/resource_providers')['resource_providers']},
+            timeout, 'register its resource provider in placement')
 
 
 def ensure_flavors(sess):

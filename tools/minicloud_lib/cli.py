@@ -127,7 +127,7 @@ def _check_start_errors(marks, limit=5, width=400):
         % '\n'.join(lines))
 
 
-def _cloud_answers(virt=None):
+def _cloud_answers(virt=None, computes=None):
     """True if the cloud is up as the last `up` left it.
 
     That `up` completed, every daemon is still ours and alive, and every
@@ -135,10 +135,12 @@ def _cloud_answers(virt=None):
     """
     if not os.path.exists(UP_STAMP):
         return False
-    if virt and virt != services.current_virt():
+    if (virt, computes) != (services.current_virt(),
+                            services.current_computes()):
         raise procs.StartError(
-            'the cloud is up with --virt %s: `tools/minicloud down` first'
-            % services.current_virt())
+            'the cloud is up with --virt %s --computes %s: `tools/minicloud '
+            'down` first' % (services.current_virt(),
+                             services.current_computes()))
     for svc in services.all_services():
         if procs.read_pid(svc.name) is None:
             return False
@@ -147,40 +149,46 @@ def _cloud_answers(virt=None):
     return True
 
 
-def _switch_virt(virt):
-    """A cloud's state belongs to one --virt: reset it on a switch."""
-    if virt == services.current_virt() and (
-            os.path.exists(services.VIRT_FILE) or virt == 'fake'):
+def _switch_shape(virt, computes):
+    """A cloud's state belongs to one --virt and --computes: reset it on a
+    switch (hosts, their nodes and instances live in the databases)."""
+    shape = (virt, computes)
+    if shape == (services.current_virt(), services.current_computes()) \
+            and os.path.exists(services.VIRT_FILE):
         return
     if procs.running():
         raise procs.StartError(
-            'daemons of a --virt %s cloud are running: `tools/minicloud '
-            'down` first' % services.current_virt())
-    if os.path.isdir(layout.DATA):
-        log('switching --virt %s -> %s: resetting the cloud state in %s'
-            % (services.current_virt(), virt, layout.DATA))
-        shutil.rmtree(layout.DATA)
+            'daemons of a --virt %s --computes %s cloud are running: '
+            '`tools/minicloud down` first' % (services.current_virt(),
+                                              services.current_computes()))
+    if os.path.exists(services.VIRT_FILE):
+        log('switching to --virt %s --computes %d: resetting the cloud '
+            'state in %s' % (virt, computes, layout.DATA))
+    shutil.rmtree(layout.DATA, ignore_errors=True)
     for stale in (configs.ETC,):
         shutil.rmtree(stale, ignore_errors=True)
     layout.ensure_dirs()
     with open(services.VIRT_FILE, 'w') as f:
         f.write(virt + '\n')
+    with open(services.COMPUTES_FILE, 'w') as f:
+        f.write('%d\n' % computes)
 
 
 def up(args):
     t_install = install.ensure_installed(args.virt)
-    if _cloud_answers(args.virt):
+    if _cloud_answers(args.virt, args.computes):
         log('cloud already up (tools/minicloud status for details)')
         return 0
     t0 = time.monotonic()
     layout.ensure_dirs()
     if os.path.exists(UP_STAMP):
         os.unlink(UP_STAMP)
-    _switch_virt(args.virt)
-    configs.render_all(args.virt)
+    _switch_shape(args.virt, args.computes)
+    hosts = services.compute_hosts(args.computes)
+    configs.render_all(args.virt, hosts)
     epmd, mariadb, rabbit = services.infra()
     keystone = services.keystone()
-    others = services.openstack(args.virt)
+    others = services.openstack(args.virt, args.computes)
     _check_ports([epmd, mariadb, rabbit, keystone] + others)
     marks = _start_marks([s.name for s in [epmd, mariadb, rabbit, keystone]
                           + others])
@@ -212,11 +220,13 @@ def up(args):
     if args.virt == 'libvirt':
         # nova-compute started without libvirtd hangs instead of exiting.
         libvirt_host.prepare()
-        for svc in services.host_services():
+        for svc in services.host_services(args.computes):
             if procs.read_pid(svc.name) is None:
                 procs.start(svc.name, svc.argv, svc.env)
-        procs.wait_for('libvirtd', libvirt_host.answers, START_TIMEOUT,
-                       'answer virsh version')
+        for host in hosts:
+            procs.wait_for(services.libvirtd_service(host).name,
+                           lambda h=host: libvirt_host.answers(h),
+                           START_TIMEOUT, 'answer virsh version')
     missing = [s for s in others if procs.read_pid(s.name) is None]
     if missing:
         log('starting %s' % ', '.join(s.name for s in missing))
@@ -236,11 +246,11 @@ def up(args):
         images = guest_cloud.ensure_images(sess)
     else:
         images = bootstrap.ensure_images(sess)
-    bootstrap.discover_compute(sess, START_TIMEOUT)
+    bootstrap.discover_compute(sess, START_TIMEOUT, hosts)
     bootstrap.wait_volume_backend(
         sess, START_TIMEOUT, [b['volume_backend_name'] for b in
                               configs.volume_backends(args.virt).values()])
-    tempest_ws.write(images, args.virt)
+    tempest_ws.write(images, args.virt, hosts)
     _check_start_errors(marks)
     open(UP_STAMP, 'w').close()
     os.unlink(START_MARKS)
@@ -293,10 +303,13 @@ def down(args=None):
         if os.path.exists(stamp):
             os.unlink(stamp)
     names = procs.running()
-    if 'libvirtd' in names and libvirt_host.answers():
-        gone = libvirt_host.destroy_domains()
-        if gone:
-            log('destroyed and undefined %s' % ', '.join(gone))
+    for host in services.compute_hosts():
+        if services.libvirtd_service(host).name in names and \
+                libvirt_host.answers(host):
+            gone = libvirt_host.destroy_domains(host)
+            if gone:
+                log('destroyed and undefined %s on %s' % (
+                    ', '.join(gone), host))
     if not names:
         log('nothing running')
         _host_cleanup()
@@ -354,17 +367,20 @@ def status(args=None):
                     path = ('/v2.1/os-services' if api_name == 'nova-api'
                             else '/v3/%s/os-services' % sess.project_id)
                     try:
-                        agent_states[api_name] = {
-                            s['binary']: s['state'] for s in
-                            sess.get(api_name, path)['services']}
+                        agent_states[api_name] = sess.get(
+                            api_name, path)['services']
                     except Exception as e:
-                        agent_states[api_name] = {'error': str(e)[:60]}
-                state = agent_states[api_name].get(binary, 'not listed')
+                        agent_states[api_name] = [{
+                            'binary': binary, 'host': svc.host,
+                            'state': 'error: %s' % str(e)[:60]}]
+                state = next((s['state'] for s in agent_states[api_name]
+                              if s['binary'] == binary and svc.host in (
+                                  None, s['host'])), 'not listed')
                 ok = state == 'up'
                 detail = '%s service list: %s' % (api_name, state)
-        elif svc.name == 'libvirtd':
-            ok = libvirt_host.answers()
-            detail = libvirt_host.URI
+        elif svc.name.startswith('libvirtd-'):
+            ok = libvirt_host.answers(svc.host)
+            detail = libvirt_host.uri(svc.host)
         elif svc.port is None:
             ok, detail = True, 'running'
         else:
@@ -480,10 +496,14 @@ def _tempest_run(args):
 # The services whose ERROR lines explain most failed tests (a volume in
 # error, a server that did not boot, an attach that failed on the host).
 _ERROR_LOGS = ('cinder-scheduler', 'cinder-volume', 'nova-conductor',
-               'nova-compute', 'nova-scheduler', 'neutron', 'tap-agent')
+               'nova-scheduler', 'neutron', 'tap-agent')
 
 
-def _log_sizes(names=_ERROR_LOGS):
+def _log_sizes(names=None):
+    if names is None:
+        names = _ERROR_LOGS + tuple(
+            services.compute_service(h).name
+            for h in services.compute_hosts())
     sizes = {}
     for name in names:
         try:
@@ -624,6 +644,27 @@ def clean(args):
     return 0
 
 
+def max_computes():
+    """How many compute hosts this machine holds: two per core.
+
+    Each is a nova-compute (and, with libvirt, a libvirtd) whose periodic
+    tasks take CPU from the guests and the tests.
+    """
+    return 2 * (os.cpu_count() or 1)
+
+
+def _computes(text):
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= max_computes():
+        raise argparse.ArgumentTypeError(
+            '%r: a number of compute hosts from 1 to %d (two per core of '
+            'this machine)' % (text, max_computes()))
+    return n
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(
         prog='tools/minicloud',
@@ -639,6 +680,12 @@ def main(argv=None):
                         'on a bridge, loop-device volumes, every test runs; '
                         'fake: nova\'s fake driver and a fake cinder backend, '
                         'faster, API tests only (the data-path tests skip)')
+        sp.add_argument('--computes', type=_computes, default=1,
+                        metavar='N',
+                        help='compute hosts, each a nova-compute of its own '
+                        '(libvirt: and a libvirtd of its own); 2 runs the '
+                        'multi-host tests (default 1, at most %d here)'
+                        % max_computes())
     run_p = sub.choices['run']
     run_p.add_argument('--keep', action='store_true',
                        help='leave the cloud running afterwards')

@@ -233,11 +233,20 @@ def glance():
     install_shipped('glance', 'glance-api-paste.ini')
 
 
-# nova-compute's own configuration (services.py runs it with --config-dir).
-COMPUTE_CONF = _path('nova-compute', 'nova.conf')
+# nova's scheduler filters: nova's defaults plus the two that honour the
+# same_host / different_host hints, as a multinode cloud enables them.
+SCHEDULER_FILTERS = ['ComputeFilter', 'ComputeCapabilitiesFilter',
+                     'ImagePropertiesFilter', 'ServerGroupAntiAffinityFilter',
+                     'ServerGroupAffinityFilter', 'SameHostFilter',
+                     'DifferentHostFilter']
 
 
-def nova(virt='fake'):
+def compute_conf_dir(host):
+    """Each compute host's own nova-compute configuration directory."""
+    return _path('nova-compute-' + host)
+
+
+def nova(virt='fake', hosts=('compute1',)):
     d = _path('nova')
     default = common('nova')
     default.update({
@@ -245,18 +254,16 @@ def nova(virt='fake'):
         'enabled_apis': 'osapi_compute',
         'instances_path': data_dir('nova', 'instances'),
         # One compute host: resize must be allowed onto the same host.
-        'allow_resize_to_same_host': True,
+        # Several: a resize moves the server to another host, as on a
+        # multinode cloud, so that resizing exercises the move.
+        'allow_resize_to_same_host': len(hosts) == 1,
         'compute_driver': {'fake': 'minicloud_fake.FixedNodeFakeDriver',
                            # libvirt's driver, extending attached loop
                            # volumes (nova_virt_ext/minicloud_libvirt).
                            'libvirt': 'minicloud_libvirt.'
                                       'LoopExtendLibvirtDriver'}[virt],
     })
-    extra = (libvirt_nova(os.path.dirname(COMPUTE_CONF))
-             if virt == 'libvirt' else {})
-    if virt == 'libvirt':
-        default.update(extra.pop('DEFAULT'))
-    conf = dict({
+    conf = {
         'DEFAULT': default,
         'api_database': {'connection': db_url('nova_api')},
         'database': {'connection': db_url('nova')},
@@ -273,24 +280,46 @@ def nova(virt='fake'):
         'scheduler': {'workers': 1,
                       # A restarted compute is found without a manual step.
                       'discover_hosts_in_cells_interval': 10},
+        'filter_scheduler': {'enabled_filters': ','.join(SCHEDULER_FILTERS)},
         'oslo_concurrency': {'lock_path': data_dir('nova', 'locks')},
         'oslo_messaging_notifications': {'driver': 'noop'},
         'vnc': {'enabled': False},
         'key_manager': key_manager('nova'),
         'wsgi': {'api_paste_config': os.path.join(d, 'api-paste.ini')},
-    }, **extra)
+    }
     write_ini(os.path.join(d, 'nova.conf'), conf)
     install_shipped('nova', 'api-paste.ini')
-    # nova-compute reaches the databases through nova-conductor only, as
-    # in a multi-host deployment: given a database connection it tries
-    # the API database itself at start, and nova refuses ("No DB access
-    # allowed in nova-compute", logged as an ERROR).
-    write_ini(COMPUTE_CONF, {section: options
-                             for section, options in conf.items()
-                             if section not in ('api_database', 'database')})
+    for host in hosts:
+        write_ini(os.path.join(compute_conf_dir(host), 'nova.conf'),
+                  compute_nova_conf(conf, virt, host))
 
 
-def libvirt_nova(d):
+def compute_nova_conf(conf, virt, host):
+    """nova.conf of one compute host, from the control plane's.
+
+    Each host has its own name, state (the node's identity in
+    state_path/compute_id) and locks; the instances directory is shared
+    by all, as on a cloud with an NFS-shared instances path: it is one
+    file system here, and nova, seeing every host's my_ip equal, takes
+    it for shared storage anyway. nova-compute reaches the databases
+    through nova-conductor only, as in a multi-host deployment: given a
+    database connection it tries the API database itself at start, and
+    nova refuses ("No DB access allowed in nova-compute", an ERROR).
+    """
+    conf = {section: dict(options) for section, options in conf.items()
+            if section not in ('api_database', 'database')}
+    conf['DEFAULT'].update({'host': host,
+                            'state_path': data_dir('nova-' + host)})
+    conf['oslo_concurrency'] = {'lock_path': data_dir('nova-' + host,
+                                                      'locks')}
+    if virt == 'libvirt':
+        extra = libvirt_nova(compute_conf_dir(host), host)
+        conf['DEFAULT'].update(extra.pop('DEFAULT'))
+        conf.update(extra)
+    return conf
+
+
+def libvirt_nova(d, host):
     """nova.conf of libvirt mode: qemu TCG guests, config drive, tap VIFs."""
     privsep = {'helper_command': '%s --config-dir %s' % (
         os.path.join(layout.VBIN, 'privsep-helper'), d)}
@@ -307,7 +336,8 @@ def libvirt_nova(d):
             'shutdown_timeout': 30,
         },
         'libvirt': {'virt_type': 'qemu', 'cpu_mode': 'none',
-                    'connection_uri': libvirt_host.URI},
+                    'connection_uri': libvirt_host.uri(host),
+                    'live_migration_uri': libvirt_host.LIVE_MIGRATION_URI},
         # As root, without sudo.
         'nova_sys_admin': privsep,
         'privsep_osbrick': privsep,
@@ -419,7 +449,7 @@ def neutron(virt='fake'):
     install_shipped('neutron', 'api-paste.ini')
 
 
-def render_all(virt='fake'):
+def render_all(virt='fake', hosts=('compute1',)):
     data_dir('home')
     data_dir('tmp')
     mariadb()
@@ -427,8 +457,8 @@ def render_all(virt='fake'):
     keystone()
     placement()
     glance()
-    nova(virt)
+    nova(virt, hosts)
     cinder(virt)
     neutron(virt)
     if virt == 'libvirt':
-        libvirt_host.render()
+        libvirt_host.render(hosts)

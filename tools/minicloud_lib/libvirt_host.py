@@ -1,20 +1,29 @@
-"""The host side of libvirt mode: libvirtd, the guests' bridge, cleanup.
+"""The host side of libvirt mode: libvirtds, the guests' bridge, cleanup.
 
-libvirtd (Debian's, no systemd) runs in a private mount namespace where our
-own files are bind-mounted over /etc/libvirt (libvirtd.conf, qemu.conf,
-domain XML), /etc/passwd and /etc/group (plus a `libvirt-qemu` user: the
-QEMU driver resolves its default user before reading qemu.conf and dies
-without one) and over libvirt's /var/{lib,cache,log}/libvirt and /run/libvirt.
-Nothing of libvirt's state lands in the host's real directories; the empty
-mount points we had to create are recorded and removed by `down`. nova-compute
-reaches libvirtd through its socket in our run dir (SOCKET, nova.conf
-[libvirt] connection_uri).
+Each compute host has its own libvirtd (Debian's, no systemd), in private
+mount and UTS namespaces: the host's name as its hostname (nova names the
+compute node after it), and the host's own files bind-mounted over
+/etc/libvirt (libvirtd.conf with the host's host_uuid, qemu.conf, domain
+XML), over libvirt's /var/{lib,cache,log}/libvirt and /run/libvirt, and
+over /etc/passwd and /etc/group (plus a `libvirt-qemu` user: the QEMU
+driver resolves its default user before reading qemu.conf and dies without
+one). Nothing of libvirt's state lands in the host's real directories; the
+empty mount points we had to create are recorded and removed by `down`.
+Each host's nova-compute reaches its libvirtd through the socket in our run
+dir (uri(host), nova.conf [libvirt] connection_uri).
 
-qemu is daemonized by libvirtd (not in its process group): cleanup() destroys
-and undefines every domain (they all are ours: libvirtd's domain store is
-ours), kills a qemu of ours that survived a killed libvirtd (by PID, only if
-its command line names our instances dir), deletes the taps tap_agent
-joined, the bridge, and detaches the loop devices of cinder_loop volumes.
+The hosts share one kernel: a volume's loop device is the same device on
+every host (genuinely shared storage), and so is the instances directory
+(one file system, as an NFS-shared instances path would be). They also
+share one network namespace, which is what keeps live migration and
+evacuation from working here (tempest_ws.libvirt_options says how).
+
+qemu is daemonized by libvirtd (not in its process group): cleanup()
+destroys and undefines every domain (they all are ours: each libvirtd's
+domain store is ours), kills a qemu of ours that survived a killed
+libvirtd (by PID, only if its command line names our instances dir),
+deletes the taps tap_agent joined, the bridge, and detaches the loop
+devices of cinder_loop volumes.
 
 The guests' network: one Linux bridge BRIDGE with GATEWAY_CIDR (TEST-NET-2,
 RFC 5737: documentation only) is the flat provider network's gateway; the
@@ -23,12 +32,14 @@ Not TEST-NET-1: this kind of host has its own uplink in 192.0.2.0/24 (its
 default gateway is 192.0.2.1). ensure_bridge refuses a range that overlaps
 a route the host already has.
 """
+import glob
 import ipaddress
 import os
 import re
 import shutil
 import subprocess
 import time
+import uuid
 
 from . import layout
 
@@ -40,23 +51,60 @@ POOL = ('198.51.100.10', '198.51.100.250')
 PHYSNET = 'minicloud'
 NETWORK = 'minicloud-guests'
 
-LIBVIRT_ETC = os.path.join(layout.ETC, 'libvirt')
-LIBVIRT_DATA = os.path.join(layout.DATA, 'libvirt')
-LIBVIRT_RUN = os.path.join(layout.RUN, 'libvirt')
-SOCKET = os.path.join(LIBVIRT_RUN, 'libvirt-sock')
-URI = 'qemu+unix:///system?socket=' + SOCKET
 INSTANCES = os.path.join(layout.DATA, 'nova', 'instances')
 VOLUMES = os.path.join(layout.DATA, 'cinder', 'loop-volumes')
 TAPS = os.path.join(layout.RUN, 'taps')           # taps tap_agent joined
 OWN_BRIDGE = os.path.join(layout.RUN, 'bridge')   # we created BRIDGE
 MOUNT_POINTS = os.path.join(layout.RUN, 'libvirt-mount-points')
-# libvirt's system-mode directories, each replaced by one of ours.
-PRIVATE_DIRS = {'/etc/libvirt': LIBVIRT_ETC,
-                '/var/lib/libvirt': os.path.join(LIBVIRT_DATA, 'lib'),
-                '/var/cache/libvirt': os.path.join(LIBVIRT_DATA, 'cache'),
-                '/var/log/libvirt': os.path.join(layout.LOGS, 'libvirt'),
-                '/run/libvirt': LIBVIRT_RUN}
-VIRSH = ['virsh', '-c', URI]
+# libvirt's system-mode directories, each replaced by one of each host's.
+SYSTEM_DIRS = ('/etc/libvirt', '/var/lib/libvirt', '/var/cache/libvirt',
+               '/var/log/libvirt', '/run/libvirt')
+# qemu's incoming migrations listen on ports from here, a range per host.
+MIGRATION_PORTS = 49152
+MIGRATION_PORTS_PER_HOST = 64
+
+
+def private_dirs(host):
+    """{system directory: the host's own directory bind-mounted over it}."""
+    return {'/etc/libvirt': os.path.join(layout.ETC, 'libvirt-' + host),
+            '/var/lib/libvirt': os.path.join(layout.DATA, 'libvirt-' + host,
+                                             'lib'),
+            '/var/cache/libvirt': os.path.join(layout.DATA,
+                                               'libvirt-' + host, 'cache'),
+            '/var/log/libvirt': os.path.join(layout.LOGS, 'libvirt-' + host),
+            '/run/libvirt': os.path.join(layout.RUN, 'libvirt-' + host)}
+
+
+def socket_path(host):
+    return os.path.join(private_dirs(host)['/run/libvirt'], 'libvirt-sock')
+
+
+def uri(host):
+    """The libvirt URI of a compute host's libvirtd."""
+    return 'qemu+unix:///system?socket=' + socket_path(host)
+
+
+# nova's [libvirt] live_migration_uri: nova puts the destination host's
+# name in place of %s (live_migration_inbound_addr unset), so the source's
+# libvirtd reaches the destination's through its socket. libvirt accepts an
+# explicit unix socket as another host (virDomainMigrateCheckNotLocal) and
+# tells the two apart by their host_uuid.
+LIVE_MIGRATION_URI = uri('%s')
+
+
+def virsh(host):
+    return ['virsh', '-c', uri(host)]
+
+
+def migration_address(index):
+    """Host number `index`'s address for incoming migrations: 127.0.0.2+."""
+    return '127.0.0.%d' % (index + 2)
+
+
+def host_uuid(host):
+    """A host's libvirt UUID: stable for this state dir and host name."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL,
+                          'minicloud:%s:%s' % (layout.STATE, host)))
 
 
 def _run(argv, check=True):
@@ -64,20 +112,33 @@ def _run(argv, check=True):
 
 
 # ----------------------------------------------------------------- libvirtd
-def render():
-    """libvirtd.conf, qemu.conf, passwd/group with libvirt-qemu."""
-    for d in PRIVATE_DIRS.values():
-        os.makedirs(d, exist_ok=True)
-    with open(os.path.join(LIBVIRT_ETC, 'libvirtd.conf'), 'w') as f:
-        f.write('listen_tls = 0\nlisten_tcp = 0\n'
-                'unix_sock_group = "root"\nunix_sock_rw_perms = "0700"\n'
-                'auth_unix_ro = "none"\nauth_unix_rw = "none"\n'
-                'log_outputs = "3:stderr"\n')
-    with open(os.path.join(LIBVIRT_ETC, 'qemu.conf'), 'w') as f:
-        f.write('user = "root"\ngroup = "root"\ndynamic_ownership = 0\n'
-                'remember_owner = 0\nsecurity_driver = "none"\n'
-                'namespaces = []\nstdio_handler = "file"\n'
-                'cgroup_controllers = []\n')
+def render(hosts):
+    """Each host's libvirtd.conf and qemu.conf; passwd/group for all."""
+    for index, host in enumerate(hosts):
+        for d in private_dirs(host).values():
+            os.makedirs(d, exist_ok=True)
+        etc = private_dirs(host)['/etc/libvirt']
+        with open(os.path.join(etc, 'libvirtd.conf'), 'w') as f:
+            f.write('listen_tls = 0\nlisten_tcp = 0\n'
+                    'unix_sock_group = "root"\nunix_sock_rw_perms = "0700"\n'
+                    'auth_unix_ro = "none"\nauth_unix_rw = "none"\n'
+                    'log_outputs = "3:stderr"\n'
+                    # Two libvirtds with one machine's SMBIOS UUID refuse
+                    # to migrate to each other ("the same host").
+                    'host_uuid = "%s"\n' % host_uuid(host))
+        low = MIGRATION_PORTS + index * MIGRATION_PORTS_PER_HOST
+        with open(os.path.join(etc, 'qemu.conf'), 'w') as f:
+            f.write('user = "root"\ngroup = "root"\ndynamic_ownership = 0\n'
+                    'remember_owner = 0\nsecurity_driver = "none"\n'
+                    'namespaces = []\nstdio_handler = "file"\n'
+                    'cgroup_controllers = []\n'
+                    # Incoming live migrations: on a loopback address and
+                    # ports of this host's own (libvirt refuses 127.0.0.1
+                    # itself as "the address of the local machine").
+                    'migration_address = "%s"\nmigration_host = "%s"\n'
+                    'migration_port_min = %d\nmigration_port_max = %d\n'
+                    % (migration_address(index), migration_address(index),
+                       low, low + MIGRATION_PORTS_PER_HOST - 1))
     for name, extra in (('passwd', 'libvirt-qemu:x:64055:64055:'
                          'libvirt qemu (minicloud):/nonexistent:'
                          '/usr/sbin/nologin\n'),
@@ -97,7 +158,7 @@ def render():
 def prepare():
     """Create missing mount points (up); record them for down."""
     made = []
-    for target in PRIVATE_DIRS:
+    for target in SYSTEM_DIRS:
         if not os.path.isdir(target):
             os.makedirs(target)
             made.append(target)
@@ -106,23 +167,28 @@ def prepare():
             f.write(''.join(t + '\n' for t in made))
 
 
-def argv():
-    """libvirtd in a private mount namespace over our own files."""
+def argv(host):
+    """A host's libvirtd in private mount and UTS namespaces.
+
+    Its own files over libvirt's system directories, and the host's name
+    as its hostname: nova's libvirt driver names the compute node after
+    libvirt's hostname, which must differ between hosts.
+    """
     binds = ['mount --bind %s %s' % (src, dst)
-             for dst, src in PRIVATE_DIRS.items()]
+             for dst, src in private_dirs(host).items()]
     binds += ['mount --bind %s /etc/%s' % (
         os.path.join(layout.ETC, 'libvirt-' + n), n)
         for n in ('passwd', 'group')]
-    script = ' && '.join(binds + [
+    script = ' && '.join(['hostname %s' % host] + binds + [
         'exec /usr/sbin/libvirtd --pid-file %s' % os.path.join(
-            layout.RUN, 'libvirtd-own.pid')])
-    return ['unshare', '--mount', '--propagation', 'private', '--',
+            layout.RUN, 'libvirtd-%s-own.pid' % host)])
+    return ['unshare', '--mount', '--uts', '--propagation', 'private', '--',
             'sh', '-c', script]
 
 
-def answers():
+def answers(host):
     try:
-        return _run(VIRSH + ['version'], check=False).returncode == 0
+        return _run(virsh(host) + ['version'], check=False).returncode == 0
     except OSError:
         return False
 
@@ -190,14 +256,14 @@ def _our_qemus():
     return pids
 
 
-def destroy_domains():
+def destroy_domains(host):
     """virsh destroy + undefine every domain (libvirtd must answer)."""
-    names = _run(VIRSH + ['list', '--all', '--name'],
+    names = _run(virsh(host) + ['list', '--all', '--name'],
                  check=False).stdout.split()
     for name in names:
-        _run(VIRSH + ['destroy', name], check=False)
-        _run(VIRSH + ['undefine', '--nvram', name], check=False)
-        _run(VIRSH + ['undefine', name], check=False)
+        _run(virsh(host) + ['destroy', name], check=False)
+        _run(virsh(host) + ['undefine', '--nvram', name], check=False)
+        _run(virsh(host) + ['undefine', name], check=False)
     return names
 
 
@@ -210,9 +276,8 @@ def cleanup():
             done.append('qemu %d' % pid)
         except OSError:
             pass
-    # Domain definitions of a libvirtd that could not be asked.
-    qemu_etc = os.path.join(LIBVIRT_ETC, 'qemu')
-    if os.path.isdir(qemu_etc):
+    # Domain definitions of libvirtds that could not be asked.
+    for qemu_etc in glob.glob(os.path.join(layout.ETC, 'libvirt-*', 'qemu')):
         shutil.rmtree(qemu_etc)
     # Only what we made: the taps our agent joined (nova made them for our
     # guests), the bridge if we created it. Another cloud on this host

@@ -2,8 +2,9 @@
 
 APIs run under gunicorn (one gthread worker each, 127.0.0.1 only) through
 minicloud_lib.wsgi; agents run from the venv's console scripts (nova-compute
-through minicloud_lib.nova_compute). libvirt mode (`up --virt libvirt`)
-adds libvirtd and minicloud_lib.tap_agent before nova-compute.
+through minicloud_lib.nova_compute, one per compute host: `up --computes
+N`). libvirt mode (`up --virt libvirt`) adds a libvirtd per compute host and
+minicloud_lib.tap_agent before the nova-computes.
 """
 import os
 
@@ -12,6 +13,7 @@ from . import layout
 from . import libvirt_host
 
 VIRT_FILE = os.path.join(layout.DATA, 'virt')
+COMPUTES_FILE = os.path.join(layout.DATA, 'computes')
 
 
 def current_virt():
@@ -23,15 +25,31 @@ def current_virt():
         return 'fake'
 
 
+def current_computes():
+    """The --computes of the cloud's state (written by up), None if none."""
+    try:
+        with open(COMPUTES_FILE) as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def compute_hosts(computes=None):
+    """The compute hosts' names: compute1 .. computeN."""
+    return ['compute%d' % i
+            for i in range(1, (computes or current_computes() or 1) + 1)]
+
+
 class Service:
     def __init__(self, name, argv, env=None, port=None, health=None,
-                 agent=None):
+                 agent=None, host=None):
         self.name = name
         self.argv = argv
         self.env = env or {}
         self.port = port            # TCP port it listens on, if any
         self.health = health        # URL path answering HTTP when healthy
         self.agent = agent          # (service api, binary) in a service list
+        self.host = host            # its host in that list, if not the one
 
     def url(self):
         return 'http://%s:%d%s' % (layout.HOST, self.port, self.health)
@@ -83,7 +101,7 @@ def keystone():
         'OS_KEYSTONE_CONFIG_FILES': _etc('keystone', 'keystone.conf')})
 
 
-def openstack(virt=None):
+def openstack(virt=None, computes=None):
     """Every service but keystone, in start order."""
     virt = virt or current_virt()
     v = venv_env()
@@ -106,11 +124,8 @@ def openstack(virt=None):
                 agent=('nova-api', 'nova-conductor')),
         Service('nova-scheduler', [b + '/nova-scheduler'] + nova_cfg, v,
                 agent=('nova-api', 'nova-scheduler')),
-    ] + (host_services() if virt == 'libvirt' else []) + [
-        Service('nova-compute', [b + '/python', '-m',
-                                 'minicloud_lib.nova_compute', '--config-dir',
-                                 os.path.dirname(configs.COMPUTE_CONF)], v,
-                agent=('nova-api', 'nova-compute')),
+    ] + (host_services(computes) if virt == 'libvirt' else []) + [
+        compute_service(host) for host in compute_hosts(computes)] + [
         _gunicorn('cinder-api', 'cinder', {
             'MINICLOUD_CINDER_CONF': _etc('cinder', 'cinder.conf')}),
         Service('cinder-scheduler', [b + '/cinder-scheduler'] + cinder_cfg, v,
@@ -120,14 +135,26 @@ def openstack(virt=None):
     ]
 
 
-def host_services():
-    """libvirt mode: libvirtd and the tap agent (system python)."""
-    return [
-        Service('libvirtd', libvirt_host.argv()),
+def compute_service(host):
+    """nova-compute of one compute host, from its own config directory."""
+    return Service('nova-compute-' + host,
+                   [layout.VBIN + '/python', '-m',
+                    'minicloud_lib.nova_compute', '--config-dir',
+                    configs.compute_conf_dir(host)], venv_env(),
+                   agent=('nova-api', 'nova-compute'), host=host)
+
+
+def libvirtd_service(host):
+    return Service('libvirtd-' + host, libvirt_host.argv(host), host=host)
+
+
+def host_services(computes=None):
+    """libvirt mode: each host's libvirtd, the tap agent (system python)."""
+    return [libvirtd_service(h) for h in compute_hosts(computes)] + [
         Service('tap-agent', ['python3', '-m', 'minicloud_lib.tap_agent'],
                 {'PYTHONPATH': layout.TOOLS}),
     ]
 
 
-def all_services(virt=None):
-    return infra() + [keystone()] + openstack(virt)
+def all_services(virt=None, computes=None):
+    return infra() + [keystone()] + openstack(virt, computes)

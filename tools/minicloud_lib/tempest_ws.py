@@ -57,7 +57,7 @@ def _init():
                    stdout=subprocess.DEVNULL)
 
 
-def options(image_ids):
+def options(image_ids, hosts=('compute1',)):
     # Values are the cloud's facts; comments say why a flag has its value.
     return {
         'DEFAULT': {'log_dir': os.path.join(layout.TEMPEST, 'logs'),
@@ -82,17 +82,21 @@ def options(image_ids):
             'flavor_ref': bootstrap.FLAVORS[0][0],
             'flavor_ref_alt': bootstrap.FLAVORS[1][0],
             'max_microversion': 'latest',   # unset = 0.0: 2.60 classes skip
-            'min_compute_nodes': 1,
+            'min_compute_nodes': len(hosts),
             'build_timeout': 120,
         },
         'compute-feature-enabled': {
             'volume_multiattach': True,     # fake driver: supports_multiattach
             'swap_volume': True,            # fake driver implements it
             'resize': True,                 # same host allowed in nova.conf
-            'cold_migration': False,        # one compute host
-            'live_migration': False,
+            # The fake driver moves servers between hosts: there must be
+            # another host to move to.
+            'cold_migration': len(hosts) > 1,
+            'live_migration': len(hosts) > 1,
+            # The volume is shared; the fake driver copies no disk.
             'block_migration_for_live_migration': False,
             'volume_backed_live_migration': False,
+            'scheduler_enabled_filters': ','.join(configs.SCHEDULER_FILTERS),
             'shelve': True,                 # power off + offload work
             'shelve_migrate': False,
             'snapshot': True,               # minicloud_fake uploads a disk
@@ -155,6 +159,9 @@ def options(image_ids):
             # cinder's fixed-key manager makes the keys of encrypted volumes.
             'volume_encryption': True,
             'servers_per_volume': 3,
+            # Forcing a compute service down and evacuating its servers
+            # to another host: the fake driver rebuilds them there.
+            'evacuate': len(hosts) > 1,
             # This cloud's cinder (29.0.0, pinned) has these defects, each
             # read in its source and reproduced here (descriptions in
             # mattach_tempest/common/known_defects.py); their tests run and
@@ -165,7 +172,7 @@ def options(image_ids):
     }
 
 
-def libvirt_options(opts):
+def libvirt_options(opts, hosts):
     """libvirt mode: real qemu TCG guests reached over SSH on a flat network.
 
     Only what was seen to work with libvirt here is enabled.
@@ -189,7 +196,21 @@ def libvirt_options(opts):
         'attach_encrypted_volume': False,
         'interface_attach': False,
         'snapshot': True, 'resize': True, 'shelve': True,
+        # Cold migration and resize between hosts: qemu stops on the
+        # source before the destination starts it (README: multi-host).
+        'cold_migration': len(hosts) > 1,
+        # Not here (README: multi-host): libvirt's live migration needs
+        # the guest's tap on the destination under the name the source's
+        # qemu still holds ("Unable to create tap device ...: Device or
+        # resource busy": the hosts share one kernel's network
+        # namespace), and, for an image-backed server, shared storage
+        # libvirt recognises ("Migration without shared storage is
+        # unsafe": the instances directory is on a local file system).
+        'live_migration': False,
     })
+    opts['mattach']['evacuate'] = False   # README: multi-host
+    opts['mattach']['compute_libvirt_uris'] = ','.join(
+        '%s:%s' % (host, libvirt_host.uri(host)) for host in hosts)
     opts['volume'].update({'storage_protocol': 'local',
                            'backend_names': 'loop', 'build_timeout': 300})
     opts['volume-feature-enabled']['multi_backend'] = False   # one backend
@@ -205,11 +226,11 @@ def libvirt_options(opts):
     return opts
 
 
-def write(image_ids, virt='fake'):
+def write(image_ids, virt='fake', hosts=('compute1',)):
     _init()
-    opts = options(image_ids)
+    opts = options(image_ids, hosts)
     if virt == 'libvirt':
-        opts = libvirt_options(opts)
+        opts = libvirt_options(opts, hosts)
     configs.write_ini(CONF, opts)
     with open(ACCOUNTS_YAML, 'w') as f:
         for acct in bootstrap.accounts():

@@ -46,6 +46,10 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
     max_microversion = 'latest'
     volume_min_microversion = '3.0'
     volume_max_microversion = 'latest'
+    #: 'different' or 'same' in a class whose servers are booted on
+    #: different hosts or on one host (create_servers_on_hosts): it skips
+    #: unless the configuration says the cloud can place them so.
+    placement = None
 
     @classmethod
     def skip_checks(cls):
@@ -56,6 +60,8 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
                                    cls.max_microversion)
         skips.unless_microversions(cls, 'volume', cls.volume_min_microversion,
                                    cls.volume_max_microversion)
+        if cls.placement:
+            skips.unless_placement(cls, cls.placement)
 
     @classmethod
     def skip_unless_shelve_offloads(cls):
@@ -342,31 +348,76 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
 
     # -- hosts -------------------------------------------------------------
 
-    def create_servers_on_hosts(self, count=2, **kwargs):
-        """Boot `count` servers, each on a compute host of its own.
+    def create_servers_on_hosts(self, count, placement='different', **kwargs):
+        """Boot `count` servers on different hosts, or all on one host.
 
-        Each server after the first carries the scheduler hint
-        different_host naming the ones before it (DifferentHostFilter),
-        and is requested once those are ACTIVE: the filter knows only the
-        hosts of servers already placed. The first carries no hint. Nova
-        keeps a server's hints for its life and applies them again to
-        every move, so the first server is the one a test may move to
-        any host, its peers' included. Asserts the servers' hostIds
-        differ.
+        'same': every server after the first with the scheduler hint
+        same_host naming the first. 'different': each of the first
+        min(count, [compute] min_compute_nodes) servers with different_host
+        naming every server before it, so each is on a host of its own;
+        any further server without a hint (on a cloud of exactly that many
+        hosts it shares one). Each server is ACTIVE before the next is
+        requested: the scheduler reads a hint by the host the named server
+        is on. The class skips first: skips.unless_placement.
 
-        :returns: the servers, in boot order.
+        :returns: the servers (create answers) in boot order; see
+            assertPlacement.
         """
-        servers = [self.create_server(**kwargs)]
-        for _ in range(count - 1):
-            servers.append(self.create_server(
-                scheduler_hints={'different_host': [s['id'] for s in servers]},
-                **kwargs))
-        host_ids = [self.server_host_id(s['id']) for s in servers]
-        self.assertEqual(
-            len(servers), len(set(host_ids)),
-            'Servers %s booted with the scheduler hint different_host share '
-            'a host: hostIds %s' % ([s['id'] for s in servers], host_ids))
+        hint, _filter = skips.PLACEMENT_HINTS[placement]
+        spread = self.placement_spread(count, placement)
+        servers = []
+        for index in range(count):
+            if placement == 'same':
+                hinted = servers[:1]
+            else:
+                hinted = servers if index < spread else []
+            hints = ({'scheduler_hints': {hint: [s['id'] for s in hinted]}}
+                     if hinted else {})
+            servers.append(self.create_server(**dict(kwargs, **hints)))
         return servers
+
+    @staticmethod
+    def placement_spread(count, placement):
+        """On how many hosts create_servers_on_hosts puts `count` servers."""
+        if placement == 'same':
+            return 1
+        return min(count, CONF.compute.min_compute_nodes)
+
+    def server_host_id(self, server_id):
+        """The server's hostId: equal for a project's servers on one host.
+
+        What a user sees of a server's host (an opaque hash of the host
+        and the project); empty while the server is on no host.
+        """
+        return self.servers_client.show_server(server_id)['server']['hostId']
+
+    def assertPlacement(self, servers, placement, host_of=None):
+        """The servers are where create_servers_on_hosts placed them.
+
+        'same': all on one host; 'different': the first placement_spread
+        servers each on a host of its own.
+
+        :param host_of: server id -> its host; server_host_id (hostId) when
+            None, an admin's server_host (the host's name) otherwise.
+        :returns: [the host of each server], in the order of `servers`.
+        """
+        host_of = host_of or self.server_host_id
+        ids = [server['id'] for server in servers]
+        hosts = [host_of(server_id) for server_id in ids]
+        self.assertTrue(all(hosts), 'Servers %s are not all on a host: %s'
+                        % (ids, hosts))
+        spread = self.placement_spread(len(servers), placement)
+        hint, _filter = skips.PLACEMENT_HINTS[placement]
+        if placement == 'same':
+            self.assertEqual(
+                1, len(set(hosts)), 'Servers %s booted with the %s hint are '
+                'on different hosts: %s' % (ids, hint, hosts))
+        else:
+            self.assertEqual(
+                spread, len(set(hosts[:spread])), 'Servers %s booted with '
+                'the %s hint share a host: %s' % (ids[:spread], hint,
+                                                  hosts[:spread]))
+        return hosts
 
     def confirm_resize(self, server_id):
         """Confirm a resize or cold migration once nova awaits it.
@@ -378,14 +429,6 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         self.servers_client.confirm_resize_server(server_id)
         unstable.wait_for_server_status(
             self.servers_client, server_id, 'ACTIVE')
-
-    def server_host_id(self, server_id):
-        """The server's hostId, what a non-admin sees of its host.
-
-        Equal for two servers of one project on one host, different on
-        different hosts.
-        """
-        return self.servers_client.show_server(server_id)['server']['hostId']
 
     # -- attachments -------------------------------------------------------
 
@@ -455,6 +498,15 @@ class MultiattachAdminBaseTest(MultiattachBaseTest):
             cls._created_type_name = cls.create_volume_type(
                 extra_specs={'multiattach': '<is> True'})['name']
 
+    def server_host(self, server_id):
+        """The name of the compute host the server is on (admin's view).
+
+        OS-EXT-SRV-ATTR:host, which nova shows to admins only; None while
+        the server is on no host.
+        """
+        return self.admin_servers_client.show_server(server_id)['server'][
+            'OS-EXT-SRV-ATTR:host']
+
     @classmethod
     def create_volume_type(cls, extra_specs=None, **kwargs):
         """Create a volume type as admin; its delete is a class cleanup."""
@@ -466,11 +518,6 @@ class MultiattachAdminBaseTest(MultiattachBaseTest):
             cls.admin_volume_types_client.delete_volume_type,
             volume_type['id'])
         return volume_type
-
-    def server_host(self, server_id):
-        """The compute host nova runs the server on (OS-EXT-SRV-ATTR:host)."""
-        return self.admin_servers_client.show_server(server_id)['server'][
-            'OS-EXT-SRV-ATTR:host']
 
     def assertAttachedOnHosts(self, volume_id, server_ids):
         """Cinder connected each server's attachment on the server's host.

@@ -19,7 +19,7 @@ class SharedVolumeMixin(object):
     """Build servers sharing a multiattach volume and check what they hold."""
 
     def create_shared_volume(self, server_count=2, microversion=None,
-                             apart=False):
+                             placement=None, host_of=None):
         """One new multiattach volume attached to `server_count` new servers.
 
         The volume is created before the servers, so its delete (a cleanup,
@@ -28,15 +28,21 @@ class SharedVolumeMixin(object):
         attach is in flight), each attach at `microversion` (the class's
         when None).
 
-        :param apart: each server on a compute host of its own
-            (create_servers_on_hosts: only the first may be moved to its
-            peers' hosts).
+        :param placement: 'different' or 'same': the servers are booted on
+            different hosts or on one host (create_servers_on_hosts), and
+            their hosts are asserted before any attach (assertPlacement);
+            None: wherever the scheduler puts them.
+        :param host_of: how assertPlacement reads a server's host (hostId
+            when None).
         :returns: (volume, servers, {server_id: attachment_id}) as cinder
             lists the attachments once each attach completed.
         """
         volume = self.create_multiattach_volume()
-        servers = (self.create_servers_on_hosts(server_count) if apart
-                   else self.create_servers(server_count))
+        if placement:
+            servers = self.create_servers_on_hosts(server_count, placement)
+            self.assertPlacement(servers, placement, host_of)
+        else:
+            servers = self.create_servers(server_count)
         attachments = {
             server['id']: self.attach_volume(
                 server, volume, microversion=microversion)['attachment_id']
@@ -71,6 +77,23 @@ class SharedVolumeMixin(object):
             'Attaching server %s again changed the other holders\' '
             'attachments of volume %s' % (moved['id'], volume['id']))
         return held
+
+    def assertDetachedOneByOne(self, volume, servers, attachments):
+        """Detach the servers in turn; the others keep the volume each time.
+
+        After each detach, exactly the servers not yet detached hold the
+        volume on both services, under their original attachment ids, and
+        nova lists it on none of those detached; after the last, nothing
+        holds it.
+
+        :param attachments: {server_id: attachment_id} of every server.
+        """
+        for index, server in enumerate(servers):
+            self.detach_volume(server, volume)
+            self.assertAttachments(
+                volume['id'],
+                {s['id']: attachments[s['id']] for s in servers[index + 1:]},
+                former_server_ids=[s['id'] for s in servers[:index + 1]])
 
     def create_held_plain_volume(self, server_count=2, volume_type=None):
         """A new plain volume held by the first of `server_count` servers.

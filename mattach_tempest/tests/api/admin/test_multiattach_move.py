@@ -56,11 +56,7 @@ class MultiattachMoveTestBase(shared_volume.SharedVolumeMixin,
                               base.MultiattachAdminBaseTest):
     """Two holders on two hosts; moving the first, and what must hold."""
 
-    @classmethod
-    def skip_checks(cls):
-        super().skip_checks()
-        skips.unless_compute_hosts(cls)
-        skips.unless_scheduler_filter(cls, 'DifferentHostFilter')
+    placement = 'different'
 
     @classmethod
     def setup_clients(cls):
@@ -74,12 +70,9 @@ class MultiattachMoveTestBase(shared_volume.SharedVolumeMixin,
             B's host); A is the server a test may move to B's host.
         """
         volume, (moved, other), attachments = self.create_shared_volume(
-            apart=True)
+            placement='different', host_of=self.server_host)
         source, destination = (self.server_host(moved['id']),
                                self.server_host(other['id']))
-        self.assertNotEqual(source, destination,
-                            'Servers booted with the scheduler hint '
-                            'different_host run on one host')
         self.assertAttachedOnHosts(volume['id'], attachments)
         return volume, moved, other, attachments, source, destination
 

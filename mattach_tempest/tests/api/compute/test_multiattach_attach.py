@@ -94,13 +94,4 @@ class MultiattachAttachTest(shared_volume.SharedVolumeMixin,
            and nova lists it on neither server.
         """
         volume, servers, attachments = self.create_shared_volume()
-        first, last = servers
-
-        self.detach_volume(first, volume)
-        self.assertAttachments(volume['id'],
-                               {last['id']: attachments[last['id']]},
-                               former_server_ids=[first['id']])
-
-        self.detach_volume(last, volume)
-        self.assertUnattached(volume['id'],
-                              former_server_ids=[first['id'], last['id']])
+        self.assertDetachedOneByOne(volume, servers, attachments)

@@ -137,12 +137,12 @@ class MultiattachResizeAcrossHostsTest(shared_volume.SharedVolumeMixin,
     names.
     """
 
+    placement = 'different'
+
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
         skip_unless_resize(cls)
-        skips.unless_compute_hosts(cls)
-        skips.unless_scheduler_filter(cls, 'DifferentHostFilter')
 
     @decorators.attr(type='slow')
     @decorators.idempotent_id('c61cba85-2167-4ae8-b756-a1c1b821ebf5')
@@ -171,7 +171,7 @@ class MultiattachResizeAcrossHostsTest(shared_volume.SharedVolumeMixin,
            A and B hold it, B's id unchanged.
         """
         volume, (resized, other), attachments = self.create_shared_volume(
-            apart=True)
+            placement='different')
         host_id = self.server_host_id(resized['id'])
 
         self.servers_client.resize_server(resized['id'],

@@ -1,0 +1,131 @@
+"""Deleting all at once the servers that share a multiattach volume.
+
+Nova bug 2048837: servers on one host sharing a volume, deleted in
+parallel, each found another holder still on the host and left the host's
+connection to the volume in place for it, so nobody removed it: the
+connection leaked (fixed by a lock per volume around the disconnect). What
+a user sees, and these tests assert, is what must hold once every server
+is gone: the volume is available, neither cinder's volume view nor its
+attachments API lists an attachment, and the volume can be attached
+again. Nova's compute deletes a server's cinder attachments before the
+server itself (_shutdown_instance, then the instance record), so once the
+last server is gone nothing may hold the volume: no wait after that.
+"""
+
+from tempest.lib import decorators
+
+from mattach_tempest.common import unstable
+from mattach_tempest.tests.api import base
+from mattach_tempest.tests.api import shared_volume
+
+
+class ParallelDeleteMixin(shared_volume.SharedVolumeMixin):
+    """The parallel delete of the servers sharing a volume, and after."""
+
+    def check_parallel_delete(self, server_count):
+        """Delete `server_count` holders at once; the volume comes back.
+
+        The servers are placed as the class says (create_servers_on_hosts,
+        its `placement`), their hostIds asserted before the volume is
+        attached to each.
+        """
+        volume, servers, _attachments = self.create_shared_volume(
+            server_count, placement=self.placement)
+
+        # Every delete is requested before any is waited on, so that the
+        # compute hosts tear the servers down concurrently.
+        for server in servers:
+            self.servers_client.delete_server(server['id'])
+        for server in servers:
+            unstable.wait_for_server_termination(
+                self.servers_client, server['id'])
+        self.assertUnattached(volume['id'])
+
+        fresh = self.create_server()
+        attachment_id = self.attach_volume(fresh, volume)['attachment_id']
+        self.assertAttachments(volume['id'], {fresh['id']: attachment_id})
+        self.detach_volume(fresh, volume)
+        self.assertUnattached(volume['id'], former_server_ids=[fresh['id']])
+
+
+class MultiattachParallelDeleteSameHostTest(ParallelDeleteMixin,
+                                            base.MultiattachBaseTest):
+    """Servers on one host sharing a volume, deleted at once."""
+
+    placement = 'same'
+
+    @decorators.idempotent_id('2ad118aa-2da3-47b3-9f04-acd5e620c201')
+    @unstable.services('compute', 'volume')
+    def test_parallel_delete_of_two_servers_on_same_host(self):
+        """Two servers on one host sharing a volume, deleted at once.
+
+        Steps:
+        1. Boot server A, then B with the scheduler hint same_host naming
+           A: their hostIds are equal. Attach one multiattach volume to A
+           and to B; both services list both.
+        2. Delete A and B at once: request every delete, then wait.
+        3. Nothing holds the volume (available, no attachment record);
+           a new server C attaches it alone, then detaches it.
+        """
+        self.check_parallel_delete(2)
+
+    @decorators.idempotent_id('e19e1fea-ae15-4b3e-b740-98eaa33d4540')
+    @unstable.services('compute', 'volume')
+    def test_parallel_delete_of_three_servers_on_same_host(self):
+        """Three servers on one host sharing a volume, deleted at once.
+
+        Steps:
+        1. Boot server A, then B and C each with the scheduler hint
+           same_host naming A: their hostIds are equal. Attach one
+           multiattach volume to A, B and C; both services list all three.
+        2. Delete A, B and C at once: request every delete, then wait.
+        3. Nothing holds the volume (available, no attachment record);
+           a new server D attaches it alone, then detaches it.
+        """
+        self.check_parallel_delete(3)
+
+
+class MultiattachParallelDeleteDifferentHostsTest(ParallelDeleteMixin,
+                                                  base.MultiattachBaseTest):
+    """Servers on different hosts sharing a volume, deleted at once."""
+
+    placement = 'different'
+
+    @decorators.idempotent_id('c7c11e26-4446-40ca-9ae2-38e2e00901ca')
+    @unstable.services('compute', 'volume')
+    def test_parallel_delete_of_two_servers_on_different_hosts(self):
+        """Two servers on two hosts sharing a volume, deleted at once.
+
+        Steps:
+        1. Boot server A, then B with the scheduler hint different_host
+           naming A: their hostIds differ. Attach one multiattach volume
+           to A and to B; both services list both.
+        2. Delete A and B at once: request every delete, then wait.
+        3. Nothing holds the volume (available, no attachment record);
+           a new server C attaches it alone, then detaches it.
+        """
+        self.check_parallel_delete(2)
+
+    @decorators.idempotent_id('edc61ced-1a42-42c3-ae11-043c3503811d')
+    @unstable.services('compute', 'volume')
+    def test_parallel_delete_of_three_servers_on_different_hosts(self):
+        """Three servers on different hosts sharing a volume, deleted at once.
+
+        The servers spread over as many hosts as [compute]
+        min_compute_nodes promises, at most three. With min_compute_nodes
+        = 2, A and B are on different hosts and C, booted without a hint,
+        goes where the scheduler puts it: on a cloud of two hosts, beside
+        one of them, so one host deletes two holders and the other one, at
+        the same time.
+
+        Steps:
+        1. Boot server A, then B with the scheduler hint different_host
+           naming A, then C with different_host naming A and B if
+           min_compute_nodes >= 3, else with no hint: the hostIds of the
+           first min(3, min_compute_nodes) servers differ. Attach one
+           multiattach volume to A, B and C; both services list all three.
+        2. Delete A, B and C at once: request every delete, then wait.
+        3. Nothing holds the volume (available, no attachment record);
+           a new server D attaches it alone, then detaches it.
+        """
+        self.check_parallel_delete(3)
