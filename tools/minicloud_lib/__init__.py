@@ -10,7 +10,11 @@ Modules, each small and with one job:
   bootstrap   databases, keystone, catalog, flavors, volume type, images,
               accounts
   tempest_ws  the tempest workspace (tempest.conf, accounts file)
-  libvirt_host  --virt libvirt, host side: libvirtd, bridge, cleanup
+  libvirt_host  --virt libvirt, host side: a libvirtd per compute host,
+              the bridge, cleanup
+  host_netns  --virt libvirt: each compute host's network namespace, and
+              the forwarder that lets its nova-compute reach the control
+              plane on 127.0.0.1 (system python)
   guest_cloud   --virt libvirt: the guests' network, the guest image
   cli         the `tools/minicloud` sub-commands
 
@@ -25,6 +29,7 @@ Imported by the cloud's own processes, inside its venv (not by this CLI):
   cinder_loop                   --virt libvirt: cinder backend, a sparse
                                 file + loop device per volume ('local')
   ml2_tap (+ neutron_ext/)      --virt libvirt: ML2 driver, tap ports
-  tap_agent                     --virt libvirt: taps into the bridge
+  tap_agent                     --virt libvirt: taps into the bridge of
+                                each host's namespace
                                 (system python, not the venv)
 """

@@ -17,6 +17,7 @@ from . import api
 from . import bootstrap
 from . import configs
 from . import guest_cloud
+from . import host_netns
 from . import install
 from . import layout
 from . import libvirt_host
@@ -220,6 +221,10 @@ def up(args):
     if args.virt == 'libvirt':
         # nova-compute started without libvirtd hangs instead of exiting.
         libvirt_host.prepare()
+        libvirt_host.ensure_bridge()
+        for index, host in enumerate(hosts):
+            host_netns.create(host, index, libvirt_host.BRIDGE,
+                              libvirt_host.PREFIX_LEN)
         for svc in services.host_services(args.computes):
             if procs.read_pid(svc.name) is None:
                 procs.start(svc.name, svc.argv, svc.env)
@@ -227,6 +232,10 @@ def up(args):
             procs.wait_for(services.libvirtd_service(host).name,
                            lambda h=host: libvirt_host.answers(h),
                            START_TIMEOUT, 'answer virsh version')
+            procs.wait_for('forwarder-' + host,
+                           lambda h=host: host_netns.forwards(h),
+                           START_TIMEOUT, 'listen in %s' % host_netns.name(
+                               host))
     missing = [s for s in others if procs.read_pid(s.name) is None]
     if missing:
         log('starting %s' % ', '.join(s.name for s in missing))

@@ -337,7 +337,7 @@ def libvirt_nova(d, host):
         },
         'libvirt': {'virt_type': 'qemu', 'cpu_mode': 'none',
                     'connection_uri': libvirt_host.uri(host),
-                    'live_migration_uri': libvirt_host.LIVE_MIGRATION_URI},
+                    'live_migration_uri': libvirt_host.live_migration_uri()},
         # As root, without sudo.
         'nova_sys_admin': privsep,
         'privsep_osbrick': privsep,

@@ -14,9 +14,10 @@ dir (uri(host), nova.conf [libvirt] connection_uri).
 
 The hosts share one kernel: a volume's loop device is the same device on
 every host (genuinely shared storage), and so is the instances directory
-(one file system, as an NFS-shared instances path would be). They also
-share one network namespace, which is what keeps live migration and
-evacuation from working here (tempest_ws.libvirt_options says how).
+(one file system, as an NFS-shared instances path would be). Each host's
+libvirtd, nova-compute and tap agent run in a network namespace of the
+host's own (host_netns), so that a live-migrated guest's tap can exist on
+both hosts at once.
 
 qemu is daemonized by libvirtd (not in its process group): cleanup()
 destroys and undefines every domain (they all are ours: each libvirtd's
@@ -41,12 +42,14 @@ import subprocess
 import time
 import uuid
 
+from . import host_netns
 from . import layout
 
 BRIDGE = 'mcbr0'
 CIDR = '198.51.100.0/24'
 GATEWAY = '198.51.100.1'
-GATEWAY_CIDR = GATEWAY + '/24'
+PREFIX_LEN = 24
+GATEWAY_CIDR = '%s/%d' % (GATEWAY, PREFIX_LEN)
 POOL = ('198.51.100.10', '198.51.100.250')
 PHYSNET = 'minicloud'
 NETWORK = 'minicloud-guests'
@@ -89,16 +92,12 @@ def uri(host):
 # libvirtd reaches the destination's through its socket. libvirt accepts an
 # explicit unix socket as another host (virDomainMigrateCheckNotLocal) and
 # tells the two apart by their host_uuid.
-LIVE_MIGRATION_URI = uri('%s')
+def live_migration_uri():
+    return uri('%s')
 
 
 def virsh(host):
     return ['virsh', '-c', uri(host)]
-
-
-def migration_address(index):
-    """Host number `index`'s address for incoming migrations: 127.0.0.2+."""
-    return '127.0.0.%d' % (index + 2)
 
 
 def host_uuid(host):
@@ -115,6 +114,7 @@ def _run(argv, check=True):
 def render(hosts):
     """Each host's libvirtd.conf and qemu.conf; passwd/group for all."""
     for index, host in enumerate(hosts):
+        address = host_netns.address(index)
         for d in private_dirs(host).values():
             os.makedirs(d, exist_ok=True)
         etc = private_dirs(host)['/etc/libvirt']
@@ -132,13 +132,12 @@ def render(hosts):
                     'remember_owner = 0\nsecurity_driver = "none"\n'
                     'namespaces = []\nstdio_handler = "file"\n'
                     'cgroup_controllers = []\n'
-                    # Incoming live migrations: on a loopback address and
-                    # ports of this host's own (libvirt refuses 127.0.0.1
-                    # itself as "the address of the local machine").
+                    # Incoming live migrations: on the host namespace's
+                    # own address (host_netns), on ports of its own.
                     'migration_address = "%s"\nmigration_host = "%s"\n'
                     'migration_port_min = %d\nmigration_port_max = %d\n'
-                    % (migration_address(index), migration_address(index),
-                       low, low + MIGRATION_PORTS_PER_HOST - 1))
+                    % (address, address, low,
+                       low + MIGRATION_PORTS_PER_HOST - 1))
     for name, extra in (('passwd', 'libvirt-qemu:x:64055:64055:'
                          'libvirt qemu (minicloud):/nonexistent:'
                          '/usr/sbin/nologin\n'),
@@ -168,7 +167,8 @@ def prepare():
 
 
 def argv(host):
-    """A host's libvirtd in private mount and UTS namespaces.
+    """A host's libvirtd in its network namespace, private mount and UTS
+    namespaces.
 
     Its own files over libvirt's system directories, and the host's name
     as its hostname: nova's libvirt driver names the compute node after
@@ -182,8 +182,9 @@ def argv(host):
     script = ' && '.join(['hostname %s' % host] + binds + [
         'exec /usr/sbin/libvirtd --pid-file %s' % os.path.join(
             layout.RUN, 'libvirtd-%s-own.pid' % host)])
-    return ['unshare', '--mount', '--uts', '--propagation', 'private', '--',
-            'sh', '-c', script]
+    return host_netns.in_host(host, [
+        'unshare', '--mount', '--uts', '--propagation', 'private', '--',
+        'sh', '-c', script])
 
 
 def answers(host):
@@ -305,6 +306,8 @@ def cleanup():
         for dev in out:
             _run(['losetup', '-d', dev], check=False)
             done.append('loop ' + dev)
+    # The hosts' network namespaces, with their bridges, veths and taps.
+    done += host_netns.delete_all()
     # Mount points we had to create (empty on the host: the content was in
     # libvirtd's namespace only).
     if os.path.exists(MOUNT_POINTS):

@@ -9,6 +9,7 @@ minicloud_lib.tap_agent before the nova-computes.
 import os
 
 from . import configs
+from . import host_netns
 from . import layout
 from . import libvirt_host
 
@@ -125,7 +126,7 @@ def openstack(virt=None, computes=None):
         Service('nova-scheduler', [b + '/nova-scheduler'] + nova_cfg, v,
                 agent=('nova-api', 'nova-scheduler')),
     ] + (host_services(computes) if virt == 'libvirt' else []) + [
-        compute_service(host) for host in compute_hosts(computes)] + [
+        compute_service(host, virt) for host in compute_hosts(computes)] + [
         _gunicorn('cinder-api', 'cinder', {
             'MINICLOUD_CINDER_CONF': _etc('cinder', 'cinder.conf')}),
         Service('cinder-scheduler', [b + '/cinder-scheduler'] + cinder_cfg, v,
@@ -135,12 +136,17 @@ def openstack(virt=None, computes=None):
     ]
 
 
-def compute_service(host):
-    """nova-compute of one compute host, from its own config directory."""
-    return Service('nova-compute-' + host,
-                   [layout.VBIN + '/python', '-m',
-                    'minicloud_lib.nova_compute', '--config-dir',
-                    configs.compute_conf_dir(host)], venv_env(),
+def compute_service(host, virt=None):
+    """nova-compute of one compute host, from its own config directory.
+
+    libvirt mode: in the host's network namespace, where it creates its
+    guests' taps (host_netns).
+    """
+    argv = [layout.VBIN + '/python', '-m', 'minicloud_lib.nova_compute',
+            '--config-dir', configs.compute_conf_dir(host)]
+    if (virt or current_virt()) == 'libvirt':
+        argv = host_netns.in_host(host, argv)
+    return Service('nova-compute-' + host, argv, venv_env(),
                    agent=('nova-api', 'nova-compute'), host=host)
 
 
@@ -149,11 +155,21 @@ def libvirtd_service(host):
 
 
 def host_services(computes=None):
-    """libvirt mode: each host's libvirtd, the tap agent (system python)."""
-    return [libvirtd_service(h) for h in compute_hosts(computes)] + [
-        Service('tap-agent', ['python3', '-m', 'minicloud_lib.tap_agent'],
-                {'PYTHONPATH': layout.TOOLS}),
-    ]
+    """libvirt mode, per compute host: the forwarder of its namespace, its
+    libvirtd, its tap agent (the last two in its namespace)."""
+    system_python = {'PYTHONPATH': layout.TOOLS}
+    found = []
+    for host in compute_hosts(computes):
+        found += [
+            Service('forwarder-' + host, ['python3', '-m',
+                                          'minicloud_lib.host_netns',
+                                          'forward', host],
+                    system_python, host=host),
+            libvirtd_service(host),
+            Service('tap-agent-' + host, host_netns.in_host(host, [
+                'python3', '-m', 'minicloud_lib.tap_agent', '--in-host']),
+                system_python, host=host)]
+    return found
 
 
 def all_services(virt=None, computes=None):

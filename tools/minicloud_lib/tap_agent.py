@@ -24,17 +24,24 @@ def _master(dev):
         else None
 
 
-def main():
-    libvirt_host.ensure_bridge()
-    print('tap agent: bridge %s %s' % (libvirt_host.BRIDGE,
-                                       libvirt_host.GATEWAY_CIDR), flush=True)
-    while True:
+def main(argv):
+    # --in-host: in a compute host's network namespace, whose bridge
+    # host_netns made (and whose taps go with the namespace).
+    in_host = argv == ['--in-host']
+    if not in_host:
         libvirt_host.ensure_bridge()
+    print('tap agent: bridge %s%s' % (
+        libvirt_host.BRIDGE, ' (host namespace)' if in_host
+        else ' ' + libvirt_host.GATEWAY_CIDR), flush=True)
+    while True:
+        if not in_host:
+            libvirt_host.ensure_bridge()
         for dev in sorted(os.listdir('/sys/class/net')):
             # A tap already in some bridge is not for us to move.
             if not TAP.match(dev) or _master(dev):
                 continue
-            libvirt_host.record_tap(dev)
+            if not in_host:
+                libvirt_host.record_tap(dev)
             rc = subprocess.run(['ip', 'link', 'set', 'dev', dev, 'master',
                                  libvirt_host.BRIDGE, 'up']).returncode
             print('tap agent: %s -> %s (%s)' % (
@@ -44,4 +51,4 @@ def main():
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

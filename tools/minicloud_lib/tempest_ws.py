@@ -95,7 +95,7 @@ def options(image_ids, hosts=('compute1',)):
             'live_migration': len(hosts) > 1,
             # The volume is shared; the fake driver copies no disk.
             'block_migration_for_live_migration': False,
-            'volume_backed_live_migration': False,
+            'volume_backed_live_migration': len(hosts) > 1,
             'scheduler_enabled_filters': ','.join(configs.SCHEDULER_FILTERS),
             'shelve': True,                 # power off + offload work
             'shelve_migrate': False,
@@ -199,16 +199,20 @@ def libvirt_options(opts, hosts):
         # Cold migration and resize between hosts: qemu stops on the
         # source before the destination starts it (README: multi-host).
         'cold_migration': len(hosts) > 1,
-        # Not here (README: multi-host): libvirt's live migration needs
-        # the guest's tap on the destination under the name the source's
-        # qemu still holds ("Unable to create tap device ...: Device or
-        # resource busy": the hosts share one kernel's network
-        # namespace), and, for an image-backed server, shared storage
-        # libvirt recognises ("Migration without shared storage is
-        # unsafe": the instances directory is on a local file system).
-        'live_migration': False,
+        # Live migration between the hosts' libvirtds (each host in its
+        # own network namespace, host_netns): for servers booted from a
+        # volume. An image-backed server's disk is a file on a local file
+        # system, which libvirt refuses to live-migrate without copying
+        # it ("Migration without shared storage is unsafe"), and a block
+        # migration would copy it onto itself (one instances directory).
+        'live_migration': len(hosts) > 1,
+        'volume_backed_live_migration': len(hosts) > 1,
+        'block_migration_for_live_migration': False,
     })
-    opts['mattach']['evacuate'] = False   # README: multi-host
+    # Not here: the forced-down host's qemu keeps running and holds the
+    # server's disk, so its rebuild on the other host fails ("Failed to
+    # get "write" lock"); on a real cloud that host is really down.
+    opts['mattach']['evacuate'] = False
     opts['mattach']['compute_libvirt_uris'] = ','.join(
         '%s:%s' % (host, libvirt_host.uri(host)) for host in hosts)
     opts['volume'].update({'storage_protocol': 'local',
