@@ -63,14 +63,30 @@ class MultiattachMoveTestBase(shared_volume.SharedVolumeMixin,
         super().setup_clients()
         cls.admin_migrations_client = cls.os_admin.migrations_client
 
-    def create_holders_apart(self):
+    def create_holders_apart(self, boot_from_volume=False):
         """A volume shared by server A and server B on another host.
 
+        :param boot_from_volume: A boots from the volume (made from
+            [compute] image_ref), which B attaches as a data disk; else
+            both boot from the image and attach it as a data disk.
         :returns: (volume, A, B, {server_id: attachment_id}, A's host,
             B's host); A is the server a test may move to B's host.
         """
-        volume, (moved, other), attachments = self.create_shared_volume(
-            placement='different', host_of=self.server_host)
+        if boot_from_volume:
+            volume = self.create_bootable_multiattach_volume()
+            moved = self.create_server_from_volume(volume)
+            # As create_servers_on_hosts places them: the first without a
+            # hint, the second naming it.
+            other = self.create_server(
+                scheduler_hints={'different_host': [moved['id']]})
+            self.assertPlacement([moved, other], 'different',
+                                 self.server_host)
+            self.attach_volume(other, volume)
+            attachments = self.volume_attachments(volume['id'])
+            self.assertAttachments(volume['id'], attachments)
+        else:
+            volume, (moved, other), attachments = self.create_shared_volume(
+                placement='different', host_of=self.server_host)
         source, destination = (self.server_host(moved['id']),
                                self.server_host(other['id']))
         self.assertAttachedOnHosts(volume['id'], attachments)
@@ -134,9 +150,9 @@ class MultiattachMoveTestBase(shared_volume.SharedVolumeMixin,
         self.assertAttachedOnHosts(volume['id'], held)
         return held
 
-    def assertReattachesAfterMove(self, volume, moved, held):
-        """The moved server detaches and attaches again on its new host."""
-        held = self.assertMovedHolderReattaches(volume, moved, held)
+    def assertReattachesAfterMove(self, volume, server, held):
+        """A holder detaches and attaches again on the host A moved to."""
+        held = self.assertMovedHolderReattaches(volume, server, held)
         self.assertAttachedOnHosts(volume['id'], held)
 
 
@@ -206,14 +222,20 @@ class MultiattachLiveMigrateTest(MultiattachMoveTestBase):
         attachment for each volume, connected there, and records it in
         the server's block device mapping; _post_live_migration on the
         source deletes the old one. The volume is shared storage: it is
-        never copied. [compute-feature-enabled]
-        block_migration_for_live_migration says only how the servers'
-        local root disks move, as for tempest's own live migration tests.
+        never copied, so no block migration. Where the cloud live-migrates
+        volume-backed servers ([compute-feature-enabled]
+        volume_backed_live_migration) A boots from the shared volume
+        itself, leaving nothing local to move; else A boots from the image
+        and [compute-feature-enabled] block_migration_for_live_migration
+        says how its local disk moves, as for tempest's own live
+        migration tests.
 
         Steps:
-        1. Boot server A, then server B on another host (different_host);
-           attach one multiattach volume to A and B; cinder connected each
-           on its server's host.
+        1. Boot server A (from the multiattach volume where volume-backed
+           live migration is enabled, else from the image with the volume
+           attached), then server B on another host (different_host) with
+           the volume attached; cinder connected each attachment on its
+           server's host.
         2. As admin, live-migrate A to B's host; wait until A is ACTIVE
            and nova's migration record is completed.
         3. A runs on B's host; the migration went from A's old host to it.
@@ -221,16 +243,21 @@ class MultiattachLiveMigrateTest(MultiattachMoveTestBase):
            (cinder's attachments API lists no other record): nova lists
            cinder's attachment ids; B's is unchanged, A's is new; cinder
            connected A's attachment on its new host.
-        5. Detach A: B alone holds the volume; attach A again: both hold
-           it, cinder connected A's attachment on its new host.
+        5. Detach A (B when A boots from the volume: a root disk cannot be
+           detached): the other alone holds the volume; attach it again:
+           both hold it, each connected on its host, the one host they
+           now share.
         """
+        boot_from_volume = (
+            CONF.compute_feature_enabled.volume_backed_live_migration)
         volume, moved, other, attachments, source, destination = (
-            self.create_holders_apart())
+            self.create_holders_apart(boot_from_volume))
 
         self.admin_servers_client.live_migrate_server(
             moved['id'], host=destination,
-            block_migration=(CONF.compute_feature_enabled
-                             .block_migration_for_live_migration))
+            block_migration=not boot_from_volume and (
+                CONF.compute_feature_enabled
+                .block_migration_for_live_migration))
         unstable.wait_for_server_status(
             self.servers_client, moved['id'], 'ACTIVE')
         migration = self.wait_for_migration(moved['id'], LIVE_MIGRATION,
@@ -238,7 +265,8 @@ class MultiattachLiveMigrateTest(MultiattachMoveTestBase):
 
         self.assertMoved(migration, moved['id'], source, destination)
         held = self.assertHoldersAfterMove(volume, moved, other, attachments)
-        self.assertReattachesAfterMove(volume, moved, held)
+        self.assertReattachesAfterMove(
+            volume, other if boot_from_volume else moved, held)
 
 
 @decorators.serial
