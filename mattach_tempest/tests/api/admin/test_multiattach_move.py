@@ -9,8 +9,9 @@ the named host (OS-EXT-SRV-ATTR:host) and nova's migration record of the
 move ended as nova ends it; both servers hold the volume on both services
 (nova's attachment ids at 2.89 against cinder's), the moved one under a
 new attachment id and the other under its old one; cinder connected each
-attachment on its server's host; the moved server detaches and attaches
-again on its new host.
+attachment on its server's host; a holder detaches and attaches again on
+the host the moved server went to (the moved server itself, unless it
+boots from the volume).
 
 The holders are booted apart with the scheduler hint different_host: the
 first without a hint, the second naming the first. Nova applies a
