@@ -51,6 +51,29 @@ MattachGroup = [
                      'volume\'s key are then skipped. Attaching encrypted '
                      'volumes is [compute-feature-enabled] '
                      'attach_encrypted_volume.'),
+    cfg.BoolOpt('evacuate',
+                default=False,
+                help='Run the evacuate test. It forces the nova-compute '
+                     'service of a server\'s host down (os-services '
+                     'forced_down, admin) while that service keeps running, '
+                     'evacuates the server to another host, deletes it (nova '
+                     'forces a service up again only once no evacuation from '
+                     'its host awaits that service\'s restart) and lifts the '
+                     'forced down. It runs alone (a tempest serial class) '
+                     'and needs [compute] min_compute_nodes >= 2. The guest '
+                     'left on the forced-down host stays there until its '
+                     'nova-compute restarts or reaps deleted guests '
+                     '(running_deleted_instance_action): enable it where '
+                     'that harms nothing, as with nova\'s fake driver.'),
+    cfg.BoolOpt('allow_resize_to_same_host',
+                default=False,
+                help='Mirrors nova.conf [DEFAULT] allow_resize_to_same_host '
+                     '(nova\'s default is False). When False, nova never '
+                     'resizes a server on its own host, and on a cloud of '
+                     '[compute] min_compute_nodes >= 2 the resize tests '
+                     'assert that the resized server moved to another host '
+                     '(its hostId changed). Set to True where nova may keep '
+                     'the server on its host (devstack sets it so).'),
     cfg.StrOpt('guest_filesystem',
                default='ext4',
                help='Filesystem the scenario tests create on the shared '

@@ -31,6 +31,8 @@ DEFAULTS = {
     'raw_region_kib': 64,
     'known_defects': [],
     'compute_libvirt_uris': {},
+    'evacuate': False,
+    'allow_resize_to_same_host': False,
 }
 
 

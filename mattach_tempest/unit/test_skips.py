@@ -23,7 +23,8 @@ def api_class(module, name):
     return getattr(importlib.import_module(API + module), name)
 
 
-class FeatureFlagSkipTest(test_microversions.SkipChecksTestCase):
+class SkipReasonTestCase(test_microversions.SkipChecksTestCase):
+    """Compares a class's skip reason in full."""
 
     def assertSkipReason(self, reason, cls):
         exc = self.assertRaises(testtools.TestCase.skipException,
@@ -41,6 +42,9 @@ class FeatureFlagSkipTest(test_microversions.SkipChecksTestCase):
         self.set_conf(group, **{option: False})
         self.assertSkipReason(
             '%s: [%s] %s = False' % (reason, group, option), cls)
+
+
+class FeatureFlagSkipTest(SkipReasonTestCase):
 
     def test_resize(self):
         self.set_conf('compute', flavor_ref='1', flavor_ref_alt='2')
@@ -101,3 +105,73 @@ class FeatureFlagSkipTest(test_microversions.SkipChecksTestCase):
                    'EncryptedMultiattachCreateNegativeTest',
                    'mattach', 'volume_encryption',
                    'Cinder cannot create encrypted volumes (no key manager)')
+
+
+class MultiHostSkipTest(SkipReasonTestCase):
+    """The tests moving servers between hosts skip by configuration only."""
+
+    MOVES = (('admin.test_multiattach_move', 'MultiattachColdMigrateTest',
+              'compute-feature-enabled', 'cold_migration',
+              'Cold migration is not enabled'),
+             ('admin.test_multiattach_move', 'MultiattachLiveMigrateTest',
+              'compute-feature-enabled', 'live_migration',
+              'Live migration is not enabled'),
+             ('admin.test_multiattach_move', 'MultiattachEvacuateTest',
+              'mattach', 'evacuate', 'Evacuation is not enabled'),
+             ('compute.test_multiattach_lifecycle',
+              'MultiattachResizeAcrossHostsTest', 'compute-feature-enabled',
+              'resize', 'Resize is not enabled'))
+
+    def setUp(self):
+        super().setUp()
+        self.set_conf('compute', min_compute_nodes=2, flavor_ref='1',
+                      flavor_ref_alt='2')
+        self.set_conf('compute-feature-enabled',
+                      scheduler_enabled_filters=['ComputeFilter',
+                                                 'DifferentHostFilter'])
+
+    def enable_all(self):
+        for _module, _name, group, option, _reason in self.MOVES:
+            self.set_conf(group, **{option: True})
+
+    def test_each_move_by_its_flag(self):
+        for module, name, group, option, reason in self.MOVES:
+            self.enable_all()
+            self.check(module, name, group, option, reason)
+
+    def test_one_compute_host(self):
+        self.enable_all()
+        self.set_conf('compute', min_compute_nodes=1)
+        for module, name, _group, _option, _reason in self.MOVES:
+            self.assertSkipReason(
+                'Servers on different hosts need two compute hosts: '
+                '[compute] min_compute_nodes = 1', api_class(module, name))
+
+    def test_without_different_host_filter(self):
+        self.enable_all()
+        self.set_conf('compute-feature-enabled',
+                      scheduler_enabled_filters=['ComputeFilter',
+                                                 'SameHostFilter'])
+        for module, name, _group, _option, _reason in self.MOVES:
+            self.assertSkipReason(
+                'The scheduler does not honour the different_host hint: '
+                'DifferentHostFilter is not in [compute-feature-enabled] '
+                'scheduler_enabled_filters', api_class(module, name))
+
+    def test_all_filters(self):
+        self.enable_all()
+        self.set_conf('compute-feature-enabled',
+                      scheduler_enabled_filters=['all'])
+        for module, name, _group, _option, _reason in self.MOVES:
+            api_class(module, name).skip_checks()
+
+    def test_evacuate_runs_alone(self):
+        # A compute service forced down must not fail tests needing two
+        # hosts in other workers: tempest's serial classes take a write
+        # lock every other class waits for.
+        cls = api_class('admin.test_multiattach_move',
+                        'MultiattachEvacuateTest')
+        self.assertTrue(cls.is_serial_execution_requested())
+        for module, name, _group, _option, _reason in self.MOVES[:2]:
+            self.assertFalse(
+                api_class(module, name).is_serial_execution_requested())

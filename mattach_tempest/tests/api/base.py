@@ -369,6 +369,17 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
                 kwargs, **self.placement_hints(placement, servers))))
         return servers
 
+    def confirm_resize(self, server_id):
+        """Confirm a resize or cold migration once nova awaits it.
+
+        Waits for VERIFY_RESIZE, confirms, waits until ACTIVE.
+        """
+        unstable.wait_for_server_status(
+            self.servers_client, server_id, 'VERIFY_RESIZE')
+        self.servers_client.confirm_resize_server(server_id)
+        unstable.wait_for_server_status(
+            self.servers_client, server_id, 'ACTIVE')
+
     # -- attachments -------------------------------------------------------
 
     @property
@@ -448,3 +459,21 @@ class MultiattachAdminBaseTest(MultiattachBaseTest):
             cls.admin_volume_types_client.delete_volume_type,
             volume_type['id'])
         return volume_type
+
+    def assertAttachedOnHosts(self, volume_id, server_ids):
+        """Cinder connected each server's attachment on the server's host.
+
+        Cinder records the host of the connector nova sent when it
+        connected an attachment (shown to admins as the host_name of the
+        volume's attachments); nova's libvirt and fake drivers send their
+        own host name, nova's OS-EXT-SRV-ATTR:host. An attachment left
+        connected on the host a server moved away from shows here.
+        """
+        volume = self.admin_volumes_client.show_volume(volume_id)['volume']
+        self.assertEqual(
+            {server_id: self.server_host(server_id)
+             for server_id in server_ids},
+            {a['server_id']: a['host_name'] for a in volume['attachments']},
+            'The hosts cinder connected the attachments of volume %s on '
+            '(host_name), against the hosts nova runs the servers on'
+            % volume_id)

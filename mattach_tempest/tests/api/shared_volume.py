@@ -51,6 +51,33 @@ class SharedVolumeMixin(object):
         self.assertAttachments(volume['id'], attachments)
         return volume, servers, attachments
 
+    def assertMovedHolderReattaches(self, volume, moved, attachments):
+        """After its move, a holder detaches and attaches again.
+
+        Detaching `moved` leaves the other holders as they were (same
+        attachment ids, on both services); attaching it again makes it a
+        holder once more, beside them, on its new host. (Nova bug 1757190:
+        a resize lost the multiattach flag of the moved server's volume
+        connection on the new host.)
+
+        :param attachments: {server_id: attachment_id} of every holder,
+            `moved` included, as they are after the move.
+        :returns: the holders' attachments after the new attach.
+        """
+        others = {server_id: attachment_id
+                  for server_id, attachment_id in attachments.items()
+                  if server_id != moved['id']}
+        self.detach_volume(moved, volume)
+        self.assertAttachments(volume['id'], others,
+                               former_server_ids=[moved['id']])
+        self.attach_volume(moved, volume)
+        held = self.assertAttachedOnlyTo(volume['id'], list(attachments))
+        self.assertEqual(
+            others, {server_id: held[server_id] for server_id in others},
+            'Attaching server %s again changed the other holders\' '
+            'attachments of volume %s' % (moved['id'], volume['id']))
+        return held
+
     def assertDetachedOneByOne(self, volume, servers, attachments):
         """Detach the servers in turn; the others keep the volume each time.
 

@@ -73,6 +73,16 @@ class MultiattachLifecycleTest(shared_volume.SharedVolumeMixin,
         self.assertAttachments(volume['id'], attachments)
 
 
+def skip_unless_resize(cls):
+    """Skip unless servers may be resized, and to a second flavor."""
+    skips.unless_enabled(cls, 'compute-feature-enabled', 'resize',
+                         'Resize is not enabled')
+    if CONF.compute.flavor_ref_alt == CONF.compute.flavor_ref:
+        raise cls.skipException(
+            'No second flavor to resize to: [compute] flavor_ref_alt '
+            'equals flavor_ref')
+
+
 class MultiattachResizeTest(shared_volume.SharedVolumeMixin,
                             base.MultiattachBaseTest):
     """Resize of one server sharing a volume."""
@@ -80,12 +90,7 @@ class MultiattachResizeTest(shared_volume.SharedVolumeMixin,
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
-        skips.unless_enabled(cls, 'compute-feature-enabled', 'resize',
-                             'Resize is not enabled')
-        if CONF.compute.flavor_ref_alt == CONF.compute.flavor_ref:
-            raise cls.skipException(
-                'No second flavor to resize to: [compute] flavor_ref_alt '
-                'equals flavor_ref')
+        skip_unless_resize(cls)
 
     @decorators.attr(type='slow')
     @decorators.idempotent_id('2dd7b4ae-3aa3-4375-b8cb-1d85fe4a1744')
@@ -110,15 +115,84 @@ class MultiattachResizeTest(shared_volume.SharedVolumeMixin,
 
         self.servers_client.resize_server(resized['id'],
                                           CONF.compute.flavor_ref_alt)
-        unstable.wait_for_server_status(
-            self.servers_client, resized['id'], 'VERIFY_RESIZE')
-        self.servers_client.confirm_resize_server(resized['id'])
-        unstable.wait_for_server_status(
-            self.servers_client, resized['id'], 'ACTIVE')
+        self.confirm_resize(resized['id'])
 
         held = self.assertAttachedOnlyTo(
             volume['id'], [resized['id'], other['id']])
         self.assertEqual(attachments[other['id']], held[other['id']])
+
+
+class MultiattachResizeAcrossHostsTest(shared_volume.SharedVolumeMixin,
+                                       base.MultiattachBaseTest):
+    """Resize of one of two servers that share a volume from two hosts.
+
+    Where the resized server lands is nova's choice, and a user cannot
+    name a host. Nova resizes a server on its own host only when
+    nova.conf allows it (allow_resize_to_same_host, not visible through
+    the API); tempest.conf says so with ``[mattach]
+    allow_resize_to_same_host`` (False, nova's default: the resized
+    server must then be on another host, with a new hostId). Where it
+    is True the test still checks every attachment, not the move.
+    tests/api/admin/test_multiattach_move.py moves a holder to a host it
+    names.
+    """
+
+    placement = 'different'
+
+    @classmethod
+    def skip_checks(cls):
+        super().skip_checks()
+        skip_unless_resize(cls)
+
+    @decorators.attr(type='slow')
+    @decorators.idempotent_id('c61cba85-2167-4ae8-b756-a1c1b821ebf5')
+    @unstable.services('compute', 'volume')
+    def test_resize_to_other_host_keeps_attachments(self):
+        """A holder resized away from its host holds the volume there.
+
+        Nova re-creates the resized server's attachment for the
+        destination (compute manager resize_instance: a new attachment,
+        then the delete of the old one), so the resized server holds the
+        volume under a new attachment id; the other server's must not
+        change.
+
+        Steps:
+        1. Boot server A, then server B on another host (scheduler hint
+           different_host: their hostIds differ); attach one multiattach
+           volume to A and B.
+        2. Resize A to [compute] flavor_ref_alt, wait for VERIFY_RESIZE,
+           confirm the resize and wait until A is ACTIVE.
+        3. Unless [mattach] allow_resize_to_same_host, A's hostId changed.
+        4. Cinder's volume view and attachments API list A and B attached
+           and nothing else, the volume is in-use, nova lists the volume
+           on each server under cinder's attachment id; B's attachment id
+           is unchanged, A's is new.
+        5. Detach A: B alone holds the volume, same id; attach A again:
+           A and B hold it, B's id unchanged.
+        """
+        volume, (resized, other), attachments = self.create_shared_volume(
+            placement='different')
+        host_id = self.server_host_id(resized['id'])
+
+        self.servers_client.resize_server(resized['id'],
+                                          CONF.compute.flavor_ref_alt)
+        self.confirm_resize(resized['id'])
+
+        if not CONF.mattach.allow_resize_to_same_host:
+            self.assertNotEqual(
+                host_id, self.server_host_id(resized['id']),
+                'Server %s was resized on its own host although [mattach] '
+                'allow_resize_to_same_host = False' % resized['id'])
+        held = self.assertAttachedOnlyTo(
+            volume['id'], [resized['id'], other['id']])
+        self.assertEqual(attachments[other['id']], held[other['id']],
+                         'The resize of server %s changed the attachment of '
+                         'server %s' % (resized['id'], other['id']))
+        self.assertNotEqual(
+            attachments[resized['id']], held[resized['id']],
+            'Server %s holds the volume under the attachment of its old host '
+            'after the resize' % resized['id'])
+        self.assertMovedHolderReattaches(volume, resized, held)
 
 
 class MultiattachVolumeBackedSnapshotTest(base.MultiattachBaseTest):
