@@ -23,8 +23,8 @@ qemu is daemonized by libvirtd (not in its process group): cleanup()
 destroys and undefines every domain (they all are ours: each libvirtd's
 domain store is ours), kills a qemu of ours that survived a killed
 libvirtd (by PID, only if its command line names our instances dir),
-deletes the taps tap_agent joined, the bridge, and detaches the loop
-devices of cinder_loop volumes.
+deletes the hosts' network namespaces (their taps with them) and the
+bridge, and detaches the loop devices of cinder_loop volumes.
 
 The guests' network: one Linux bridge BRIDGE with GATEWAY_CIDR (TEST-NET-2,
 RFC 5737: documentation only) is the flat provider network's gateway; the
@@ -56,7 +56,6 @@ NETWORK = 'minicloud-guests'
 
 INSTANCES = os.path.join(layout.DATA, 'nova', 'instances')
 VOLUMES = os.path.join(layout.DATA, 'cinder', 'loop-volumes')
-TAPS = os.path.join(layout.RUN, 'taps')           # taps tap_agent joined
 OWN_BRIDGE = os.path.join(layout.RUN, 'bridge')   # we created BRIDGE
 MOUNT_POINTS = os.path.join(layout.RUN, 'libvirt-mount-points')
 # libvirt's system-mode directories, each replaced by one of each host's.
@@ -236,11 +235,6 @@ def ensure_bridge():
     _run(['ip', 'link', 'set', BRIDGE, 'up'])
 
 
-def record_tap(dev):
-    with open(TAPS, 'a') as f:
-        f.write(dev + '\n')
-
-
 # ------------------------------------------------------------------ cleanup
 def _our_qemus():
     """PIDs of qemu processes running one of our instances."""
@@ -280,19 +274,8 @@ def cleanup():
     # Domain definitions of libvirtds that could not be asked.
     for qemu_etc in glob.glob(os.path.join(layout.ETC, 'libvirt-*', 'qemu')):
         shutil.rmtree(qemu_etc)
-    # Only what we made: the taps our agent joined (nova made them for our
-    # guests), the bridge if we created it. Another cloud on this host
-    # (another checkout) may have its own.
-    taps = set()
-    if os.path.exists(TAPS):
-        with open(TAPS) as f:
-            taps = set(f.read().split())
-    for dev in sorted(taps):
-        if os.path.exists('/sys/class/net/' + dev):
-            _run(['ip', 'link', 'del', dev], check=False)
-            done.append('tap ' + dev)
-    if os.path.exists(TAPS):
-        os.unlink(TAPS)
+    # Only what we made: the bridge if we created it. Another cloud on
+    # this host (another checkout) may have its own.
     if os.path.exists(OWN_BRIDGE):
         if os.path.exists('/sys/class/net/' + BRIDGE):
             _run(['ip', 'link', 'del', BRIDGE], check=False)

@@ -167,7 +167,7 @@ def host_services(computes=None):
                     system_python, host=host),
             libvirtd_service(host),
             Service('tap-agent-' + host, host_netns.in_host(host, [
-                'python3', '-m', 'minicloud_lib.tap_agent', '--in-host']),
+                'python3', '-m', 'minicloud_lib.tap_agent']),
                 system_python, host=host)]
     return found
 

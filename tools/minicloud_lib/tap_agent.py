@@ -1,11 +1,13 @@
-"""A tiny host network agent for libvirt mode: taps into one bridge.
+"""A tiny host network agent for libvirt mode: taps into the host's bridge.
 
 nova's libvirt driver creates tap<port id[:11]> for each port that
-minicloud_lib.ml2_tap bound as vif_type 'tap'. This agent makes sure the
-bridge (holding the subnet's gateway address, see libvirt_host.BRIDGE) is
-up and puts every such tap into it, then polls again. Each tap it joined is
-recorded in run/taps, so that `down` deletes only taps of ours.
-Run as: python3 -m minicloud_lib.tap_agent   (PYTHONPATH=tools)
+minicloud_lib.ml2_tap bound as vif_type 'tap'. One agent runs in each
+compute host's network namespace (host_netns), where nova-compute creates
+them: it puts every such tap into that namespace's bridge, which host_netns
+made and joined to the guests' bridge, then polls again. The taps go with
+the namespace when `down` deletes it.
+Run as: ip netns exec <namespace> python3 -m minicloud_lib.tap_agent
+(PYTHONPATH=tools)
 """
 import os
 import re
@@ -24,24 +26,14 @@ def _master(dev):
         else None
 
 
-def main(argv):
-    # --in-host: in a compute host's network namespace, whose bridge
-    # host_netns made (and whose taps go with the namespace).
-    in_host = argv == ['--in-host']
-    if not in_host:
-        libvirt_host.ensure_bridge()
-    print('tap agent: bridge %s%s' % (
-        libvirt_host.BRIDGE, ' (host namespace)' if in_host
-        else ' ' + libvirt_host.GATEWAY_CIDR), flush=True)
+def main():
+    print('tap agent: bridge %s of the host namespace' % libvirt_host.BRIDGE,
+          flush=True)
     while True:
-        if not in_host:
-            libvirt_host.ensure_bridge()
         for dev in sorted(os.listdir('/sys/class/net')):
             # A tap already in some bridge is not for us to move.
             if not TAP.match(dev) or _master(dev):
                 continue
-            if not in_host:
-                libvirt_host.record_tap(dev)
             rc = subprocess.run(['ip', 'link', 'set', 'dev', dev, 'master',
                                  libvirt_host.BRIDGE, 'up']).returncode
             print('tap agent: %s -> %s (%s)' % (
@@ -51,4 +43,4 @@ def main(argv):
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
