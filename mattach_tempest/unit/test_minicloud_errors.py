@@ -137,3 +137,19 @@ class StartErrorsTest(base.TestCase):
         # A second `up` after the failed one: same marks, same error.
         marks = cli._start_marks(['cinder-api'])
         self.assertRaises(procs.StartError, cli._check_start_errors, marks)
+
+
+class BridgeOwnerMessageTest(base.TestCase):
+    """`up` finding the guests' bridge already there says whose it is."""
+
+    def test_another_checkouts_cloud_is_named_by_its_state_dir(self):
+        from minicloud_lib import libvirt_host
+        message = libvirt_host.bridge_owner_message(
+            'minicloud /tmp/other/.minicloud')
+        self.assertIn('/tmp/other/.minicloud', message)
+        self.assertIn('tools/minicloud down', message)
+
+    def test_a_bridge_not_made_by_minicloud_is_left_to_the_admin(self):
+        from minicloud_lib import libvirt_host
+        message = libvirt_host.bridge_owner_message('')
+        self.assertIn('was not made by this cloud', message)

@@ -169,9 +169,22 @@ class MultiHostSkipTest(SkipReasonTestCase):
         # A compute service forced down must not fail tests needing two
         # hosts in other workers: tempest's serial classes take a write
         # lock every other class waits for.
+        self.enable_all()
         cls = api_class('admin.test_multiattach_move',
                         'MultiattachEvacuateTest')
         self.assertTrue(cls.is_serial_execution_requested())
         for module, name, _group, _option, _reason in self.MOVES[:2]:
             self.assertFalse(
                 api_class(module, name).is_serial_execution_requested())
+
+    def test_evacuate_skipping_takes_no_serial_lock(self):
+        # tempest takes the write lock before skip_checks: a class that
+        # skips must not make its worker wait for all the others.
+        self.enable_all()
+        self.set_conf('mattach', evacuate=False)
+        cls = api_class('admin.test_multiattach_move',
+                        'MultiattachEvacuateTest')
+        self.assertFalse(cls.is_serial_execution_requested())
+        self.set_conf('mattach', evacuate=True)
+        self.set_conf('compute', min_compute_nodes=1)
+        self.assertFalse(cls.is_serial_execution_requested())

@@ -215,6 +215,24 @@ def _overlapping_routes():
     return found
 
 
+def _bridge_alias():
+    try:
+        with open('/sys/class/net/%s/ifalias' % BRIDGE) as f:
+            return f.read().strip()
+    except OSError:
+        return ''
+
+
+def bridge_owner_message(alias):
+    """Why BRIDGE, found existing, is not this cloud's to use."""
+    if alias.startswith('minicloud '):
+        return ('%s belongs to the local cloud with state in %s (one '
+                'libvirt cloud per machine): run `tools/minicloud down` in '
+                'that checkout first' % (BRIDGE, alias.split(' ', 1)[1]))
+    return ('%s exists and was not made by this cloud: remove it '
+            '(`ip link delete %s`) if nothing uses it' % (BRIDGE, BRIDGE))
+
+
 def ensure_bridge():
     """Create BRIDGE (recorded as ours) with the gateway address, up."""
     clash = _overlapping_routes()
@@ -225,10 +243,13 @@ def ensure_bridge():
         if os.path.exists(OWN_BRIDGE):
             os.unlink(OWN_BRIDGE)
         _run(['ip', 'link', 'add', BRIDGE, 'type', 'bridge'])
+        # The alias names the state directory of the cloud that made it,
+        # so another checkout's `up` can say whose it is.
+        _run(['ip', 'link', 'set', 'dev', BRIDGE, 'alias',
+              'minicloud ' + layout.STATE])
         open(OWN_BRIDGE, 'w').close()
     elif not os.path.exists(OWN_BRIDGE):
-        raise RuntimeError('%s exists and is not ours (another cloud on '
-                           'this host?)' % BRIDGE)
+        raise RuntimeError(bridge_owner_message(_bridge_alias()))
     addrs = _run(['ip', '-o', '-4', 'addr', 'show', 'dev', BRIDGE]).stdout
     if GATEWAY_CIDR not in addrs:
         _run(['ip', 'addr', 'add', GATEWAY_CIDR, 'dev', BRIDGE])

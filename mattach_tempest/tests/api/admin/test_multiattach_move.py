@@ -280,6 +280,16 @@ class MultiattachEvacuateTest(MultiattachMoveTestBase):
     """
 
     @classmethod
+    def is_serial_execution_requested(cls):
+        # tempest takes the serial (write) lock before skip_checks, and a
+        # writer waits for every class holding the read lock: a class that
+        # is about to skip would idle its worker until all others finished
+        # (25 minutes of a real-guest run). Serial only when it will run.
+        return (super().is_serial_execution_requested() and
+                CONF.mattach.evacuate and
+                CONF.compute.min_compute_nodes >= 2)
+
+    @classmethod
     def skip_checks(cls):
         super().skip_checks()
         skips.unless_enabled(cls, 'mattach', 'evacuate',
