@@ -12,6 +12,7 @@ the primary user rebuilds, admin reads why it failed.
 """
 
 from tempest import config
+from tempest.lib.common.utils import test_utils
 from tempest.lib import decorators
 
 from mattach_tempest.common import unstable
@@ -76,6 +77,13 @@ class MultiattachRebuildReimageNegativeTest(shared_volume.SharedVolumeMixin,
         other = self.create_server()
         other_attachment = self.attach_volume(other, volume)['attachment_id']
 
+        # A ends in ERROR, and tempest's termination wait takes an ERROR
+        # server for a failed delete unless told to expect it: delete A
+        # first (cleanups run last in, first out) and wait ignoring it.
+        self.addCleanup(unstable.wait_for_server_termination,
+                        self.servers_client, booted['id'], ignore_error=True)
+        self.addCleanup(test_utils.call_and_ignore_notfound_exc,
+                        self.servers_client.delete_server, booted['id'])
         self.servers_client.rebuild_server(booted['id'],
                                            CONF.compute.image_ref)
         server = self.wait_for_rebuild_end(booted['id'])
