@@ -151,8 +151,11 @@ def _cloud_answers(virt=None, computes=None):
 
 
 def _switch_shape(virt, computes):
-    """A cloud's state belongs to one --virt and --computes: reset it on a
-    switch (hosts, their nodes and instances live in the databases)."""
+    """Reset the cloud's state when --virt or --computes changes.
+
+    A state belongs to one --virt and --computes: the hosts, their nodes
+    and instances live in the databases.
+    """
     shape = (virt, computes)
     if shape == (services.current_virt(), services.current_computes()) \
             and os.path.exists(services.VIRT_FILE):
