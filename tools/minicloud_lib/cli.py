@@ -169,8 +169,7 @@ def _switch_shape(virt, computes):
         log('switching to --virt %s --computes %d: resetting the cloud '
             'state in %s' % (virt, computes, layout.DATA))
     shutil.rmtree(layout.DATA, ignore_errors=True)
-    for stale in (configs.ETC,):
-        shutil.rmtree(stale, ignore_errors=True)
+    shutil.rmtree(layout.ETC, ignore_errors=True)
     layout.ensure_dirs()
     with open(services.VIRT_FILE, 'w') as f:
         f.write(virt + '\n')
