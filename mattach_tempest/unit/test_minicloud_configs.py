@@ -4,13 +4,17 @@ configs.render_all writes every service's configuration as `up` does,
 here into a temporary state directory; the tests read the ini files
 back and check the decisions the cloud rests on: one address, the ports
 (moved by MINICLOUD_PORT_OFFSET), the virt and volume backends of each
---virt, the compute hosts of --computes, the service tokens.
+--virt, the compute hosts of --computes, the service tokens, and the
+tempest workspace's two configurations.
 """
 
 import configparser
 import os
 
+import yaml
+
 from mattach_tempest.unit import minicloud_base
+from minicloud_lib import bootstrap
 from minicloud_lib import configs
 from minicloud_lib import layout
 from minicloud_lib import libvirt_host
@@ -235,3 +239,65 @@ class WriteIniTest(minicloud_base.StateDirTestCase):
         with open(path) as f:
             self.assertEqual('[DEFAULT]\na = true\nb = false\n\n'
                              '[other]\nn = 3\ns = text\n', f.read())
+
+
+class TempestConfTest(minicloud_base.StateDirTestCase):
+    """tempest.conf and tempest-accounts.conf as `up` writes them."""
+
+    def setUp(self):
+        super().setUp()
+        self.use_ports(600)
+        etc = os.path.join(layout.TEMPEST, 'etc')
+        os.makedirs(etc)
+        for name, path in (('ETC', etc),
+                           ('CONF', os.path.join(etc, 'tempest.conf')),
+                           ('ACCOUNTS_CONF', os.path.join(
+                               etc, 'tempest-accounts.conf')),
+                           ('ACCOUNTS_YAML', os.path.join(
+                               etc, 'accounts.yaml'))):
+            self.useFixture(minicloud_base.fixtures.MonkeyPatch(
+                'minicloud_lib.tempest_ws.' + name, path))
+        # `tempest init` (a process) made the workspace.
+        self.useFixture(minicloud_base.fixtures.MonkeyPatch(
+            'minicloud_lib.tempest_ws._init', lambda: None))
+
+    def write(self, virt, hosts):
+        tempest_ws.write(['image-1', 'image-2'], virt, hosts)
+        return read_ini(tempest_ws.CONF), read_ini(tempest_ws.ACCOUNTS_CONF)
+
+    def test_fake_one_host(self):
+        conf, accounts_conf = self.write('fake', ['compute1'])
+        self.assertEqual('http://127.0.0.1:29735/v3',
+                         conf['identity']['uri_v3'])
+        self.assertEqual('image-1', conf['compute']['image_ref'])
+        self.assertEqual('1', conf['compute']['min_compute_nodes'])
+        self.assertEqual('fake,fake2', conf['volume']['backend_names'])
+        self.assertEqual('true', conf['auth']['use_dynamic_credentials'])
+        self.assertEqual('admin', conf['auth']['admin_username'])
+        self.assertEqual('false', conf['validation']['run_validation'])
+
+    def test_accounts_conf_has_no_admin(self):
+        _conf, accounts_conf = self.write('fake', ['compute1'])
+        auth = accounts_conf['auth']
+        self.assertEqual('false', auth['use_dynamic_credentials'])
+        self.assertEqual(tempest_ws.ACCOUNTS_YAML,
+                         auth['test_accounts_file'])
+        for key in ('admin_username', 'admin_password',
+                    'admin_project_name', 'admin_domain_name'):
+            self.assertNotIn(key, auth)
+        with open(tempest_ws.ACCOUNTS_YAML) as f:
+            accounts = yaml.safe_load(f)
+        self.assertEqual(bootstrap.accounts(), accounts)
+
+    def test_libvirt_two_hosts(self):
+        conf, _accounts_conf = self.write('libvirt', HOSTS)
+        self.assertEqual('2', conf['compute']['min_compute_nodes'])
+        self.assertEqual('loop', conf['volume']['backend_names'])
+        self.assertEqual('local', conf['volume']['storage_protocol'])
+        self.assertEqual('true', conf['validation']['run_validation'])
+        self.assertEqual(libvirt_host.NETWORK,
+                         conf['compute']['fixed_network_name'])
+        self.assertEqual('false', conf['volume-feature-enabled'][
+            'multi_backend'])
+        self.assertEqual('true', conf['compute-feature-enabled'][
+            'live_migration'])
