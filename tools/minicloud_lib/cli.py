@@ -735,10 +735,10 @@ def main(argv=None):
     t = sub.add_parser('tempest', help='run tempest in the workspace, e.g. '
                        'tools/minicloud tempest run --regex ...')
     t.add_argument('args', nargs=argparse.REMAINDER)
-    o = sub.add_parser('openrc', help='print `export OS_...` lines for the '
-                       'openstack CLI (eval "$(tools/minicloud openrc)"): '
-                       'the primary tempest account; clouds.yaml is in '
-                       '%s' % client_env.CLOUDS_YAML)
+    o = sub.add_parser('openrc', help='print the openstack CLI\'s `export '
+                       'OS_...` lines for the primary tempest account: eval '
+                       '"$(tools/minicloud openrc)" (up also writes '
+                       '.minicloud/clouds.yaml)')
     o.add_argument('--admin', action='store_true',
                    help='the cloud\'s admin instead')
     sub.add_parser('pin', help='write the venv\'s exact versions to '
