@@ -1,4 +1,4 @@
-"""tools/minicloud's daemons and catalog, as `up` would start them.
+"""tools/minicloud's daemons, catalog and accounts, as `up` makes them.
 
 Service definitions only (names, ports, command lines): nothing starts.
 The names are those `status` and `down` look for, so every --virt and
@@ -79,3 +79,13 @@ class CatalogTest(minicloud_base.StateDirTestCase):
                           'roles': ['member']}, accounts[0])
         self.assertEqual(len(accounts),
                          len({a['username'] for a in accounts}))
+
+
+class LoggedCommandTest(minicloud_base.StateDirTestCase):
+
+    def test_no_password_in_a_logged_command_line(self):
+        argv = ['keystone-manage', 'bootstrap', '--bootstrap-password',
+                layout.ADMIN_PASSWORD, '-e',
+                "IDENTIFIED BY '%s'" % layout.DB_PASSWORD]
+        self.assertEqual("keystone-manage bootstrap --bootstrap-password "
+                         "*** -e IDENTIFIED BY '***'", bootstrap.shown(argv))
