@@ -8,32 +8,19 @@ decisions they rest on.
 
 import argparse
 import os
-import sys
 
 import fixtures
 
 from mattach_tempest.unit import base
-
-sys.path.insert(0, os.path.join(base.REPO_ROOT, 'tools'))
-from minicloud_lib import cli  # noqa: E402
-from minicloud_lib import configs  # noqa: E402
-from minicloud_lib import host_netns  # noqa: E402
-from minicloud_lib import libvirt_host  # noqa: E402
-from minicloud_lib import services  # noqa: E402
-from minicloud_lib import tempest_ws  # noqa: E402
+from mattach_tempest.unit.minicloud_base import StateDirTestCase
+from minicloud_lib import cli
+from minicloud_lib import configs
+from minicloud_lib import host_netns
+from minicloud_lib import libvirt_host
+from minicloud_lib import services
+from minicloud_lib import tempest_ws
 
 HOSTS = ['compute1', 'compute2']
-
-
-class StateDirTestCase(base.TestCase):
-    """layout's directories moved into a temporary directory."""
-
-    def setUp(self):
-        super().setUp()
-        tmp = self.useFixture(fixtures.TempDir()).path
-        for name in ('STATE', 'ETC', 'DATA', 'RUN', 'LOGS'):
-            self.useFixture(fixtures.MonkeyPatch(
-                'minicloud_lib.layout.' + name, os.path.join(tmp, name)))
 
 
 class ComputeHostsTest(StateDirTestCase):

@@ -16,6 +16,7 @@ Modules, each small and with one job:
               the forwarder that lets its nova-compute reach the control
               plane on 127.0.0.1 (system python)
   guest_cloud   --virt libvirt: the guests' network, the guest image
+  client_env  the openstack CLI's settings: `openrc`, clouds.yaml
   cli         the `tools/minicloud` sub-commands
 
 Imported by the cloud's own processes, inside its venv (not by this CLI):

@@ -38,11 +38,21 @@ class StepError(Exception):
     pass
 
 
+def shown(argv):
+    """A command line as logs and errors show it: no password in it."""
+    text = ' '.join(argv)
+    for password in (layout.ADMIN_PASSWORD, layout.SERVICE_PASSWORD,
+                     layout.DB_PASSWORD, layout.RABBIT_PASSWORD,
+                     ACCOUNT_PASSWORD):
+        text = text.replace(password, '***')
+    return text
+
+
 def run_logged(name, argv, timeout=600):
     """Run a one-shot command, output in logs/<name>.log; fail: its tail."""
     env = dict(os.environ, **services.venv_env())
     with open(procs.logfile(name), 'ab') as log:
-        log.write(('==== %s\n' % ' '.join(argv)).encode())
+        log.write(('==== %s\n' % shown(argv)).encode())
         log.flush()
         try:
             rc = subprocess.run(argv, stdout=log, stderr=subprocess.STDOUT,
@@ -52,7 +62,7 @@ def run_logged(name, argv, timeout=600):
             rc = 'timeout after %d s' % timeout
     if rc != 0:
         raise StepError('%s failed (%s): %s\nlog %s ends with:\n%s' % (
-            name, rc, ' '.join(argv), procs.logfile(name),
+            name, rc, shown(argv), procs.logfile(name),
             procs.log_tail(name)))
     return rc
 

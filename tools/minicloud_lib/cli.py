@@ -15,6 +15,7 @@ import time
 
 from . import api
 from . import bootstrap
+from . import client_env
 from . import configs
 from . import guest_cloud
 from . import host_netns
@@ -151,8 +152,11 @@ def _cloud_answers(virt=None, computes=None):
 
 
 def _switch_shape(virt, computes):
-    """A cloud's state belongs to one --virt and --computes: reset it on a
-    switch (hosts, their nodes and instances live in the databases)."""
+    """Reset the cloud's state when --virt or --computes changes.
+
+    A state belongs to one --virt and --computes: the hosts, their nodes
+    and instances live in the databases.
+    """
     shape = (virt, computes)
     if shape == (services.current_virt(), services.current_computes()) \
             and os.path.exists(services.VIRT_FILE):
@@ -166,8 +170,7 @@ def _switch_shape(virt, computes):
         log('switching to --virt %s --computes %d: resetting the cloud '
             'state in %s' % (virt, computes, layout.DATA))
     shutil.rmtree(layout.DATA, ignore_errors=True)
-    for stale in (configs.ETC,):
-        shutil.rmtree(stale, ignore_errors=True)
+    shutil.rmtree(layout.ETC, ignore_errors=True)
     layout.ensure_dirs()
     with open(services.VIRT_FILE, 'w') as f:
         f.write(virt + '\n')
@@ -178,6 +181,7 @@ def _switch_shape(virt, computes):
 def up(args):
     t_install = install.ensure_installed(args.virt)
     if _cloud_answers(args.virt, args.computes):
+        _write_clouds_yaml()
         log('cloud already up (tools/minicloud status for details)')
         return 0
     t0 = time.monotonic()
@@ -269,8 +273,16 @@ def up(args):
         % (t_install, t_up, rss / 2**30, pss / 2**30))
     log('tempest workspace: %s (etc/tempest.conf, etc/tempest-accounts.conf)'
         % layout.TEMPEST)
+    _write_clouds_yaml()
     _report_disk()
     return 0
+
+
+def _write_clouds_yaml():
+    log('openstack CLI: eval "$(tools/minicloud openrc [--admin])", or '
+        'OS_CLIENT_CONFIG_FILE=%s --os-cloud %s|%s (%s)' % (
+            client_env.write_clouds_yaml(), client_env.CLOUD,
+            client_env.ADMIN_CLOUD, client_env.OPENSTACK))
 
 
 def _report_disk(low_gib=2.0):
@@ -399,6 +411,10 @@ def status(args=None):
     width = max(len(r[0]) for r in rows)
     for name, pid, state, detail in rows:
         print('%-*s  %7s  %-7s  %s' % (width, name, pid, state, detail))
+    if os.path.exists(client_env.CLOUDS_YAML):
+        print('clouds.yaml (clouds %s, %s): %s' % (
+            client_env.CLOUD, client_env.ADMIN_CLOUD,
+            client_env.CLOUDS_YAML))
     return 0 if all(r[2] == 'ok' for r in rows) else 1
 
 
@@ -643,6 +659,15 @@ def _totals(report):
     return totals
 
 
+def openrc(args):
+    """Print the openstack CLI's environment for the local cloud."""
+    if not os.path.exists(UP_STAMP):
+        print('minicloud: the cloud is not up (tools/minicloud up)',
+              file=sys.stderr)
+    sys.stdout.write(client_env.openrc(args.admin))
+    return 0
+
+
 def clean(args):
     """down, then delete what up made (not the venv, not others' files)."""
     down()
@@ -710,13 +735,19 @@ def main(argv=None):
     t = sub.add_parser('tempest', help='run tempest in the workspace, e.g. '
                        'tools/minicloud tempest run --regex ...')
     t.add_argument('args', nargs=argparse.REMAINDER)
+    o = sub.add_parser('openrc', help='print the openstack CLI\'s `export '
+                       'OS_...` lines for the primary tempest account: eval '
+                       '"$(tools/minicloud openrc)" (up also writes '
+                       '.minicloud/clouds.yaml)')
+    o.add_argument('--admin', action='store_true',
+                   help='the cloud\'s admin instead')
     sub.add_parser('pin', help='write the venv\'s exact versions to '
                    'tools/minicloud-constraints.txt')
     sub.add_parser('canary-regex', help='print the regex of tempest\'s own '
                    'multiattach tests')
     args = p.parse_args(argv)
     handlers = {'up': up, 'down': down, 'status': status, 'run': run,
-                'tempest': tempest, 'clean': clean,
+                'tempest': tempest, 'clean': clean, 'openrc': openrc,
                 'pin': lambda a: log('pinned %d packages in %s' % (
                     install.pin(), layout.CONSTRAINTS)) or 0,
                 'canary-regex': lambda a: print(CANARY_REGEX) or 0}

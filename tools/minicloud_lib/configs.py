@@ -13,11 +13,9 @@ import shutil
 from . import layout
 from . import libvirt_host
 
-ETC = layout.ETC
-
 
 def _path(*p):
-    return os.path.join(ETC, *p)
+    return os.path.join(layout.ETC, *p)
 
 
 def write_ini(path, sections):
@@ -43,9 +41,11 @@ def db_url(name):
 DATABASES = ['keystone', 'placement', 'glance', 'nova_api', 'nova_cell0',
              'nova', 'cinder', 'neutron']
 
-TRANSPORT_URL = 'rabbit://%s:%s@%s:%d/' % (
-    layout.RABBIT_USER, layout.RABBIT_PASSWORD, layout.HOST,
-    layout.PORTS['rabbitmq'])
+
+def transport_url():
+    return 'rabbit://%s:%s@%s:%d/' % (
+        layout.RABBIT_USER, layout.RABBIT_PASSWORD, layout.HOST,
+        layout.PORTS['rabbitmq'])
 
 
 def service_auth(user):
@@ -76,7 +76,7 @@ def authtoken(user):
 def common(name):
     """[DEFAULT] of the services that talk over the message bus."""
     return {'use_stderr': True, 'debug': False, 'host': 'minicloud',
-            'transport_url': TRANSPORT_URL,
+            'transport_url': transport_url(),
             'state_path': os.path.join(layout.DATA, name)}
 
 

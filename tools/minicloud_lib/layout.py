@@ -25,8 +25,7 @@ HOST = '127.0.0.1'
 # Ports below the ephemeral range (32768+) and away from well-known ones.
 # MINICLOUD_PORT_OFFSET shifts them all, for a second cloud on the same host
 # (another checkout: the state dir is per checkout).
-PORT_OFFSET = int(os.environ.get('MINICLOUD_PORT_OFFSET', '0'))
-PORTS = {
+BASE_PORTS = {
     'mariadb': 29106,
     'rabbitmq': 29172,
     'rabbitmq-dist': 29173,
@@ -38,7 +37,34 @@ PORTS = {
     'cinder-api': 29176,
     'neutron': 29196,
 }
-PORTS = {name: port + PORT_OFFSET for name, port in PORTS.items()}
+
+
+def port_offset(environ):
+    """MINICLOUD_PORT_OFFSET of `environ`: 0 if unset.
+
+    Anything but a whole number that keeps every port a TCP port exits
+    with a one-line message (this runs as the CLI imports its modules).
+    """
+    text = environ.get('MINICLOUD_PORT_OFFSET', '').strip() or '0'
+    highest = 65535 - max(BASE_PORTS.values())
+    lowest = 1024 - min(BASE_PORTS.values())
+    try:
+        offset = int(text)
+    except ValueError:
+        offset = None
+    if offset is None or not lowest <= offset <= highest:
+        raise SystemExit('minicloud: MINICLOUD_PORT_OFFSET=%r: a whole '
+                         'number from %d to %d' % (text, lowest, highest))
+    return offset
+
+
+def ports(offset):
+    """{service: port} with every base port moved by `offset`."""
+    return {name: port + offset for name, port in BASE_PORTS.items()}
+
+
+PORT_OFFSET = port_offset(os.environ)
+PORTS = ports(PORT_OFFSET)
 
 ADMIN_PASSWORD = 'minicloud-admin'
 SERVICE_PASSWORD = 'minicloud-service'

@@ -166,8 +166,7 @@ def prepare():
 
 
 def argv(host):
-    """A host's libvirtd in its network namespace, private mount and UTS
-    namespaces.
+    """A host's libvirtd in its own network, mount and UTS namespaces.
 
     Its own files over libvirt's system directories, and the host's name
     as its hostname: nova's libvirt driver names the compute node after

@@ -155,8 +155,11 @@ def libvirtd_service(host):
 
 
 def host_services(computes=None):
-    """libvirt mode, per compute host: the forwarder of its namespace, its
-    libvirtd, its tap agent (the last two in its namespace)."""
+    """libvirt mode: each compute host's own daemons.
+
+    The forwarder of its namespace, its libvirtd and its tap agent (the
+    last two in its namespace).
+    """
     system_python = {'PYTHONPATH': layout.TOOLS}
     found = []
     for host in compute_hosts(computes):

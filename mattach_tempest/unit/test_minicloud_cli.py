@@ -1,0 +1,143 @@
+"""tools/minicloud's arguments: what each sub-command accepts and refuses.
+
+Parsing only: every handler is replaced by one that records the parsed
+arguments, so that nothing is installed, started or stopped. A refused
+argument is argparse's: one 'error:' line on stderr and exit status 2.
+"""
+
+import argparse
+
+import fixtures
+
+from mattach_tempest.unit import base
+from mattach_tempest.unit import minicloud_base  # noqa: F401 (tools/ on path)
+from minicloud_lib import cli
+
+HANDLERS = ('up', 'down', 'status', 'run', 'tempest', 'clean', 'openrc')
+
+
+class ArgumentsTest(base.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.calls = []
+        for name in HANDLERS:
+            self.useFixture(fixtures.MonkeyPatch(
+                'minicloud_lib.cli.' + name,
+                lambda args, name=name: self.calls.append((name, args)) or 0))
+        self.stderr = self.useFixture(
+            fixtures.StringStream('stderr')).stream
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', self.stderr))
+        self.stdout = self.useFixture(
+            fixtures.StringStream('stdout')).stream
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', self.stdout))
+
+    def parse(self, *argv):
+        self.assertEqual(0, cli.main(list(argv)))
+        name, args = self.calls.pop()
+        self.assertEqual(argv[0], name)
+        return args
+
+    def refused(self, *argv):
+        e = self.assertRaises(SystemExit, cli.main, list(argv))
+        self.assertEqual(2, e.code)
+        self.assertEqual([], self.calls)
+        self.stderr.seek(0)
+        errors = [line for line in self.stderr.read().splitlines()
+                  if 'error:' in line]
+        self.assertEqual(1, len(errors), errors)
+        return errors[0]
+
+    def test_up_defaults(self):
+        args = self.parse('up')
+        self.assertEqual('libvirt', args.virt)
+        self.assertEqual(1, args.computes)
+
+    def test_up_fake_two_hosts(self):
+        args = self.parse('up', '--virt', 'fake', '--computes', '2')
+        self.assertEqual(('fake', 2), (args.virt, args.computes))
+
+    def test_run_defaults(self):
+        args = self.parse('run')
+        self.assertEqual('^mattach_tempest\\.', args.regex)
+        self.assertEqual(2, args.concurrency)
+        self.assertFalse(args.keep)
+        self.assertIsNone(args.config_file)
+        self.assertEqual(('libvirt', 1), (args.virt, args.computes))
+
+    def test_run_options(self):
+        args = self.parse('run', '--keep', '--regex', 'x', '--concurrency',
+                          '3', '--config-file', 'etc/t.conf', '--virt',
+                          'fake', '--computes', '2')
+        self.assertTrue(args.keep)
+        self.assertEqual(('x', 3, 'etc/t.conf'),
+                         (args.regex, args.concurrency, args.config_file))
+        self.assertEqual(('fake', 2), (args.virt, args.computes))
+
+    def test_tempest_passes_everything_on(self):
+        args = self.parse('tempest', 'run', '--regex', 'a', '--serial')
+        self.assertEqual(['run', '--regex', 'a', '--serial'], args.args)
+
+    def test_openrc(self):
+        self.assertFalse(self.parse('openrc').admin)
+        self.assertTrue(self.parse('openrc', '--admin').admin)
+
+    def test_commands_without_options(self):
+        for name in ('down', 'status', 'clean'):
+            self.parse(name)
+
+    def test_canary_regex_printed(self):
+        self.assertEqual(0, cli.main(['canary-regex']))
+        self.stdout.seek(0)
+        self.assertEqual(cli.CANARY_REGEX + '\n', self.stdout.read())
+
+    def test_refused(self):
+        for argv, message in (
+                ([], 'the following arguments are required'),
+                (['nonsense'], 'invalid choice'),
+                (['up', '--virt', 'kvm'], 'invalid choice'),
+                (['up', '--computes', '0'],
+                 'a number of compute hosts from 1 to'),
+                (['run', '--computes', str(cli.max_computes() + 1)],
+                 'a number of compute hosts from 1 to'),
+                (['run', '--concurrency', 'two'], 'invalid int value'),
+                (['down', '--virt', 'fake'], 'unrecognized arguments'),
+                (['openrc', '--user', 'x'], 'unrecognized arguments')):
+            self.stderr.seek(0)
+            self.stderr.truncate()
+            self.assertIn(message, self.refused(*argv))
+
+    def test_help_exits_zero(self):
+        for argv in (['--help'], ['up', '--help'], ['run', '--help'],
+                     ['openrc', '--help']):
+            e = self.assertRaises(SystemExit, cli.main, argv)
+            self.assertEqual(0, e.code)
+
+
+class ComputesTest(base.TestCase):
+
+    def test_two_per_core(self):
+        self.useFixture(fixtures.MonkeyPatch('os.cpu_count', lambda: 2))
+        self.assertEqual(4, cli.max_computes())
+        self.assertEqual(4, cli._computes('4'))
+        self.assertRaises(argparse.ArgumentTypeError, cli._computes, '5')
+
+    def test_unknown_core_count_is_one_core(self):
+        self.useFixture(fixtures.MonkeyPatch('os.cpu_count', lambda: None))
+        self.assertEqual(2, cli.max_computes())
+
+
+class StartErrorsTest(base.TestCase):
+
+    def test_handler_errors_are_one_message_and_rc_1(self):
+        stderr = self.useFixture(fixtures.StringStream('stderr')).stream
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr))
+
+        def failing(args):
+            raise cli.procs.StartError('port 29735 taken')
+        self.useFixture(fixtures.MonkeyPatch('minicloud_lib.cli.down',
+                                             failing))
+        self.assertEqual(1, cli.main(['down']))
+        stderr.seek(0)
+        self.assertEqual('minicloud: ERROR: port 29735 taken\n',
+                         stderr.read())
