@@ -1,10 +1,10 @@
-"""Operators' tools of mattach-tempest: preflight, report, certification.
+"""Operators' tools of mattach-tempest: the `mattach` command.
 
-They live in the package (not only under tools/) so that an operator who
-installs the plugin into tempest's virtualenv has them too
-(``python -m mattach_tempest.cli.preflight``), and so that the project's
-unit tests import them like any other module. tools/preflight, tools/report
-and tools/certification-list are thin wrappers around their ``main()``.
+`mattach preflight`, `mattach report` and `mattach certification` (see
+main.py) are installed with the plugin, so an operator who installs it
+into tempest's virtualenv has them too; `python -m mattach_tempest.cli`
+is the same command. In a checkout, tools/preflight and tools/report run
+them with the checkout's .venv (.ci/run uses them).
 
 Nothing here is imported by the plugin entry point or discovered as a
 conformance test (tempest only loads mattach_tempest/tests).

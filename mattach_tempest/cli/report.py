@@ -1,8 +1,7 @@
 """Report of a run: what multi-attach capabilities a subunit stream proves.
 
 Reads a subunit v2 stream (a file or stdin: `tempest run --subunit`,
-`stestr last --subunit`, or the stream `tools/minicloud run` keeps; v1,
-the format of stestr's own .stestr/<n> files, is read too) and
+`stestr last --subunit`, or the stream `tools/minicloud run` keeps) and
 groups every test by the capability it asserts, one group per behaviour
 of the suite (README's list). Each test comes with its status, time and
 skip or failure reason. Output: a console table (default), JSON, or a
@@ -21,11 +20,13 @@ rule names lands in 'other' (the unit tests fail on that, so a new test
 gets a rule). Tests of other suites (tempest's own multiattach tests) are
 grouped when their id mentions multiattach, else they go to 'other'.
 
+`mattach report --totals` prints only the run's totals, one line:
+`<P> passed, <F> failed, <S> skipped`.
+
 Exit codes: 0 report written; 2 bad input (no such file, not a subunit
-stream, no test results), one line on stderr.
+v2 stream, no test results), one line on stderr.
 """
 
-import argparse
 import collections
 import datetime
 import html
@@ -35,7 +36,11 @@ import sys
 
 from mattach_tempest.cli import common
 
-PROG = 'report'
+PROG = 'mattach report'
+HELP = 'group the results of a run by multi-attach capability'
+DESCRIPTION = ('Group the results of a subunit v2 stream by the multi-attach '
+               'capability each test asserts: a table, JSON or an HTML page; '
+               'or only the totals.')
 PLUGIN_PREFIX = 'mattach_tempest.'
 OTHER = 'other'
 
@@ -212,63 +217,73 @@ def test_record(test):
 
 
 def _tests_of_v2(data):
-    """(test dicts, bytes that were not subunit v2) of a v2 stream."""
+    """Test dicts of a subunit v2 stream; the parser's complaints included.
+
+    Bytes that are not packets (a run's stray stdout) are left aside; a
+    damaged packet becomes a failed test named PARSER_ERROR_ID.
+    """
     import subunit
     import testtools
     tests = []
-    non_subunit = io.BytesIO()
-
-    class Collect(testtools.StreamToDict):
-        def status(self, test_id=None, file_name=None, file_bytes=None,
-                   **kwargs):
-            if test_id is None and file_name == 'stdout' and file_bytes:
-                non_subunit.write(file_bytes)
-            super().status(test_id=test_id, file_name=file_name,
-                           file_bytes=file_bytes, **kwargs)
-
-    result = Collect(tests.append)
+    result = testtools.StreamToDict(tests.append)
     result.startTestRun()
     try:
         subunit.ByteStreamToStreamResult(
             io.BytesIO(data), non_subunit_name='stdout').run(result)
     finally:
         result.stopTestRun()
-    return tests, non_subunit.getvalue()
-
-
-def _tests_of_v1(data):
-    """Test dicts of a subunit v1 stream (what stestr keeps in .stestr/)."""
-    import subunit
-    import testtools
-    tests = []
-    result = testtools.ExtendedToStreamDecorator(
-        testtools.StreamToDict(tests.append))
-    result.startTestRun()
-    try:
-        subunit.ProtocolTestCase(io.BytesIO(data)).run(result)
-    finally:
-        result.stopTestRun()
     return tests
 
 
-def read_stream(stream):
-    """Test records of a subunit byte stream; BadInput if there is none.
+# The test id subunit's v2 parser reports a damaged packet under.
+PARSER_ERROR_ID = 'subunit.parser'
 
-    Subunit v2 (`tempest run --subunit`, `stestr last --subunit`); a stream
-    that is not v2 is read as v1, the format of stestr's repository files.
+
+def read_stream(stream):
+    """Test records of a subunit v2 byte stream; BadInput if there is none.
+
+    `tempest run --subunit`, `stestr last --subunit`. A stream whose first
+    packet is damaged is refused; damage after some results (a run killed
+    while writing) shows as a failed test, PARSER_ERROR_ID.
     """
     data = stream.read()
-    tests, not_v2 = _tests_of_v2(data)
-    if not any(t['id'] for t in tests) and not_v2.strip():
-        tests = _tests_of_v1(data)
-        if not tests:
-            raise common.BadInput('not a subunit stream (neither v2 nor v1)')
+    if not data:
+        raise common.BadInput('empty: no test results in the stream')
+    tests = _tests_of_v2(data)
+    damaged = [t for t in tests if t['id'] == PARSER_ERROR_ID]
     # 'exists' only lists a test (a --list-tests stream): not a result.
-    records = [test_record(t) for t in tests
-               if t['id'] and t['status'] != 'exists']
-    if not records:
+    results = [t for t in tests if t['id'] and t['id'] != PARSER_ERROR_ID
+               and t['status'] != 'exists']
+    if not results:
+        if damaged:
+            raise common.BadInput('not a subunit v2 stream: %s' % (
+                ' '.join(_detail_text(damaged[0]['details'],
+                                      'Parser Error').split())[:120] or
+                'unreadable packet'))
+        if not any(t['id'] for t in tests):
+            raise common.BadInput('not a subunit v2 stream: no test packet')
         raise common.BadInput('no test results in the stream')
-    return records
+    return [test_record(t) for t in results + damaged]
+
+
+PASSED = ('pass', 'xfail')
+SKIPPED = ('skip', KNOWN_DEFECT)
+
+
+def totals(records):
+    """(passed, failed, skipped) of test records.
+
+    tempest's summary counts; an expected failure passes, an unexpected
+    success or a test that did not finish fails, a reproduced known defect
+    is the skip tempest reported.
+    """
+    counts = collections.Counter(r['status'] for r in records)
+    return (sum(counts[s] for s in PASSED), sum(counts[s] for s in FAILED),
+            sum(counts[s] for s in SKIPPED))
+
+
+def totals_line(records):
+    return '%d passed, %d failed, %d skipped' % totals(records)
 
 
 # -- the report ---------------------------------------------------------------
@@ -449,24 +464,22 @@ def render_html(report):
 
 # -- command line -------------------------------------------------------------
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description='Group the results of a subunit v2 stream by the '
-                    'multi-attach capability each test asserts.')
+def add_arguments(parser):
     parser.add_argument('stream', nargs='?', default='-',
-                        help='subunit v2 file (default: stdin)')
+                        help='subunit v2 file, - for stdin (default)')
     output = parser.add_mutually_exclusive_group()
     output.add_argument('--json', action='store_true',
                         help='JSON on stdout instead of the table')
     output.add_argument('--html', action='store_true',
                         help='a self-contained HTML page on stdout instead '
                              'of the table')
+    output.add_argument('--totals', action='store_true',
+                        help='only one line: <P> passed, <F> failed, '
+                             '<S> skipped')
     parser.add_argument('--json-file', metavar='FILE',
                         help='also write the JSON to FILE')
     parser.add_argument('--html-file', metavar='FILE',
                         help='also write the HTML page to FILE')
-    return parser.parse_args(argv)
 
 
 def _write(path, text):
@@ -480,23 +493,27 @@ def _json_text(report):
     return buf.getvalue()
 
 
-def main(argv=None, stdin=None, stdout=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    stdout = stdout or sys.stdout
-    source = 'stdin' if args.stream == '-' else args.stream
+def _records(path, stdin):
+    source = 'stdin' if path == '-' else path
     try:
-        if args.stream == '-':
-            records = read_stream(stdin or sys.stdin.buffer)
-        else:
-            try:
-                stream = open(args.stream, 'rb')
-            except OSError as exc:
-                raise common.BadInput('cannot read: %s' % (
-                    exc.strerror or exc))
-            with stream:
-                records = read_stream(stream)
+        if path == '-':
+            return read_stream(stdin or sys.stdin.buffer)
+        try:
+            stream = open(path, 'rb')
+        except OSError as exc:
+            raise common.BadInput('cannot read: %s' % (exc.strerror or exc))
+        with stream:
+            return read_stream(stream)
     except common.BadInput as exc:
-        return common.fail(PROG, '%s: %s' % (source, exc))
+        raise common.BadInput('%s: %s' % (source, exc))
+
+
+def run(args, stdin=None, stdout=None):
+    stdout = stdout or sys.stdout
+    records = _records(args.stream, stdin)
+    if args.totals:
+        stdout.write(totals_line(records) + '\n')
+        return common.EXIT_OK
     report = build(records, '' if args.stream == '-' else args.stream)
     try:
         if args.json_file:
@@ -504,7 +521,7 @@ def main(argv=None, stdin=None, stdout=None):
         if args.html_file:
             _write(args.html_file, render_html(report))
     except OSError as exc:
-        return common.fail(PROG, 'cannot write %s: %s' % (
+        raise common.BadInput('cannot write %s: %s' % (
             exc.filename, exc.strerror or exc))
     if args.json:
         stdout.write(_json_text(report))
@@ -512,7 +529,11 @@ def main(argv=None, stdin=None, stdout=None):
         stdout.write(render_html(report))
     else:
         stdout.write(render_text(report))
-    return 0
+    return common.EXIT_OK
+
+
+def main(argv=None, **injected):
+    return common.run_command(PROG, sys.modules[__name__], argv, **injected)
 
 
 if __name__ == '__main__':

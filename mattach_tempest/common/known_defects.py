@@ -20,8 +20,8 @@ proves a defect always runs:
   is, so a broken setup is never mistaken for the defect.
 
 The default is the empty list: a certification run finds every defect
-(tools/certification-list --config-file refuses a tempest.conf listing
-one; tools/preflight warns about them; tools/report counts the
+(`mattach certification --config-file` refuses a tempest.conf listing
+one; `mattach preflight` warns about them; `mattach report` counts the
 acknowledged ones apart from the skips).
 """
 
@@ -54,7 +54,7 @@ DEFECTS = {
         'restored on failure',
 }
 
-# How a skip for an acknowledged defect begins (tools/report finds the
+# How a skip for an acknowledged defect begins (`mattach report` finds the
 # defect's name after it: keep mattach_tempest/cli/report.py in step).
 OPTION = '[mattach] known_defects'
 ACKNOWLEDGED = 'Known defect of this cloud, acknowledged in %s' % OPTION

@@ -1,8 +1,8 @@
-"""The certification profile: etc/certification-tests.txt against the suite.
+"""The certification profile: the installed list against the suite.
 
 test_list_is_up_to_date is the CI check: it fails when a conformance test
 was added, renamed, re-id'd or made admin without regenerating the list
-(tools/certification-list --write).
+(mattach certification --write).
 """
 
 import io
@@ -33,8 +33,8 @@ class TestTheList(DiscoveredTestCase):
         entries, errors = cert.discover()
         problems = cert.check(cert.DEFAULT_LIST, entries, errors)
         self.assertEqual([], problems,
-                         'etc/certification-tests.txt is stale: run '
-                         'tools/certification-list --write')
+                         'mattach_tempest/data/certification-tests.txt is '
+                         'stale: run mattach certification --write')
 
     def test_admin_tests_are_left_out(self):
         entries, _ = cert.discover()
@@ -120,10 +120,10 @@ class TestCommandLine(DiscoveredTestCase):
     def test_write_then_check(self):
         path = self.list_file()
         out = io.StringIO()
-        self.assertEqual(0, cert.main(['--write', '--file', path], out))
+        self.assertEqual(0, cert.main(['--write', '--file', path], stdout=out))
         self.assertIn('wrote %s' % path, out.getvalue())
         out = io.StringIO()
-        self.assertEqual(0, cert.main(['--check', '--file', path], out))
+        self.assertEqual(0, cert.main(['--check', '--file', path], stdout=out))
         self.assertIn('up to date', out.getvalue())
 
     def test_check_fails_on_a_missing_test(self):
@@ -133,15 +133,52 @@ class TestCommandLine(DiscoveredTestCase):
         path = self.list_file(''.join(line for line in lines
                                       if line != dropped))
         out = io.StringIO()
-        self.assertEqual(1, cert.main(['--check', '--file', path], out))
+        self.assertEqual(1, cert.main(['--check', '--file', path], stdout=out))
         self.assertIn('missing: ', out.getvalue())
         self.assertIn('1 problem(s)', out.getvalue())
 
     def test_check_of_a_missing_file(self):
         out = io.StringIO()
         self.assertEqual(1, cert.main(['--check', '--file',
-                                       '/nonexistent.txt'], out))
+                                       '/nonexistent.txt'], stdout=out))
         self.assertIn('cannot read /nonexistent.txt', out.getvalue())
+
+    def run_main(self, argv):
+        out, err = io.StringIO(), io.StringIO()
+        with mock.patch('sys.stderr', err):
+            try:
+                code = cert.main(argv, stdout=out)
+            except SystemExit as exc:   # argparse's usage errors
+                code = exc.code
+        return code, out.getvalue(), err.getvalue()
+
+    def test_list_and_path_of_the_installed_list(self):
+        code, out, err = self.run_main(['--path'])
+        self.assertEqual((0, cert.DEFAULT_LIST + '\n', ''), (code, out, err))
+        self.assertTrue(cert.DEFAULT_LIST.endswith(
+            os.path.join('mattach_tempest', 'data',
+                         'certification-tests.txt')))
+        code, out, err = self.run_main(['--list'])
+        with open(cert.DEFAULT_LIST) as f:
+            self.assertEqual((0, f.read(), ''), (code, out, err))
+
+    def test_write_to_stdout(self):
+        code, out, err = self.run_main(['--write', '--file', '-'])
+        self.assertEqual((0, ''), (code, err))
+        with open(cert.DEFAULT_LIST) as f:
+            self.assertEqual(f.read(), out)
+
+    def test_write_outside_a_checkout_is_refused(self):
+        with mock.patch.object(cert, 'in_checkout', return_value=False):
+            code, out, err = self.run_main(['--write'])
+        self.assertEqual((2, ''), (code, out))
+        self.assertEqual(1, err.count('\n'), err)
+        self.assertIn('--write changes the list of a checkout', err)
+
+    def test_a_mode_is_required(self):
+        code, out, err = self.run_main([])
+        self.assertEqual((2, ''), (code, out))
+        self.assertEqual(1, err.count('\n'), err)
 
 
 class TestConfigCheck(base.TestCase):
@@ -156,7 +193,7 @@ class TestConfigCheck(base.TestCase):
             self.addCleanup(os.unlink, path)
         out, err = io.StringIO(), io.StringIO()
         with mock.patch('sys.stderr', err):
-            code = cert.main(['--config-file', path], out)
+            code = cert.main(['--config-file', path], stdout=out)
         return code, out.getvalue(), err.getvalue(), path
 
     def test_listed_defects_refused_in_one_line(self):
@@ -167,7 +204,7 @@ class TestConfigCheck(base.TestCase):
         self.assertEqual(cert.EXIT_FAILED, code)
         self.assertEqual('', out)
         self.assertEqual(
-            'certification-list: error: %s: [mattach] known_defects = '
+            'mattach certification: error: %s: [mattach] known_defects = '
             'cinder-readonly-access-mode, cinder-attachment-status-filter: '
             'a certification run reports every defect; empty the option\n'
             % path, err)
@@ -184,14 +221,14 @@ class TestConfigCheck(base.TestCase):
     def test_missing_file_is_bad_input(self):
         code, out, err, _ = self.check(path='/nonexistent/tempest.conf')
         self.assertEqual(cert.EXIT_BAD_INPUT, code)
-        self.assertEqual('certification-list: error: no tempest.conf at '
+        self.assertEqual('mattach certification: error: no tempest.conf at '
                          '/nonexistent/tempest.conf\n', err)
 
     def test_unparsable_file_is_bad_input(self):
         code, out, err, path = self.check('known_defects without section\n')
         self.assertEqual(cert.EXIT_BAD_INPUT, code)
-        self.assertTrue(err.startswith('certification-list: error: %s: '
-                                       % path), err)
+        self.assertTrue(err.startswith(
+            'mattach certification: error: %s: ' % path), err)
         self.assertEqual(1, len(err.splitlines()), err)
 
 

@@ -9,6 +9,7 @@ skips with reasons and a setUpClass error.
 import io
 import json
 import os
+import random
 import tempfile
 import unittest
 from unittest import mock
@@ -85,11 +86,20 @@ class TestReadStream(base.TestCase):
     def test_not_subunit(self):
         error = self.assertRaises(report.common.BadInput, report.read_stream,
                                   io.BytesIO(b'Ran 3 tests\nOK\n'))
-        self.assertEqual('not a subunit stream (neither v2 nor v1)',
+        self.assertEqual('not a subunit v2 stream: no test packet',
                          str(error))
 
-    def test_subunit_v1(self):
-        # stestr keeps v1 streams in .stestr/<n>: read them too.
+    def test_random_bytes_are_refused(self):
+        # Bytes with v2's signature byte make the parser report damaged
+        # packets, as failed tests of its own: still not a stream.
+        noise = random.Random(11).randbytes(4096)
+        error = self.assertRaises(report.common.BadInput, report.read_stream,
+                                  io.BytesIO(b'\xb3' + noise))
+        self.assertTrue(str(error).startswith('not a subunit v2 stream: '),
+                        error)
+        self.assertEqual(1, len(str(error).splitlines()))
+
+    def test_subunit_v1_is_refused(self):
         import subunit
         import testtools
 
@@ -97,29 +107,93 @@ class TestReadStream(base.TestCase):
             def test_a_pass(self):
                 pass
 
-            def test_b_skip(self):
-                self.skipTest('no guests here')
-
-            def test_c_fail(self):
-                self.assertEqual(1, 2)
-
         out = io.BytesIO()
         client = subunit.TestProtocolClient(out)
         unittest.TestLoader().loadTestsFromTestCase(V1).run(client)
-        records = {r['short_name']: r for r in report.read_stream(
-            io.BytesIO(out.getvalue()))}
-        self.assertEqual({'V1.test_a_pass': 'pass', 'V1.test_b_skip': 'skip',
-                          'V1.test_c_fail': 'fail'},
-                         {k: v['status'] for k, v in records.items()})
-        self.assertEqual('no guests here',
-                         records['V1.test_b_skip']['reason'])
-        self.assertIn('MismatchError: 1 != 2',
-                      records['V1.test_c_fail']['reason'])
+        error = self.assertRaises(report.common.BadInput, report.read_stream,
+                                  io.BytesIO(out.getvalue()))
+        self.assertIn('not a subunit v2 stream', str(error))
+
+    def test_damage_after_results_is_a_failure(self):
+        # A run killed while writing: its results count, the damage fails.
+        with open(FIXTURE, 'rb') as f:
+            data = f.read()
+        records = report.read_stream(io.BytesIO(data + b'\xb3\x29\x01'))
+        self.assertEqual(11, len(records))
+        [damaged] = [r for r in records
+                     if r['id'] == report.PARSER_ERROR_ID]
+        self.assertEqual('fail', damaged['status'])
 
     def test_empty(self):
         error = self.assertRaises(report.common.BadInput, report.read_stream,
                                   io.BytesIO(b''))
+        self.assertEqual('empty: no test results in the stream', str(error))
+
+    def test_listing_only_has_no_results(self):
+        import subunit
+        out = io.BytesIO()
+        stream = subunit.StreamResultToBytes(out)
+        stream.status(test_id='pkg.Class.test_x', test_status='exists')
+        error = self.assertRaises(report.common.BadInput, report.read_stream,
+                                  io.BytesIO(out.getvalue()))
         self.assertEqual('no test results in the stream', str(error))
+
+
+class TestTotals(base.TestCase):
+    """--totals: tempest's summary counts, from the stream itself."""
+
+    @staticmethod
+    def stream(*results):
+        """Subunit v2 bytes of (test id, status[, skip reason]) results."""
+        import subunit
+        out = io.BytesIO()
+        writer = subunit.StreamResultToBytes(out)
+        for test_id, status, *reason in results:
+            writer.status(test_id=test_id, test_status='inprogress')
+            if reason:
+                writer.status(test_id=test_id, file_name='reason',
+                              file_bytes=reason[0].encode(),
+                              mime_type='text/plain; charset=utf8')
+            if status is not None:
+                writer.status(test_id=test_id, test_status=status)
+        return out.getvalue()
+
+    def totals(self, data):
+        return report.totals_line(report.read_stream(io.BytesIO(data)))
+
+    def test_each_status_counted_as_tempest_does(self):
+        data = self.stream(
+            ('a.T.test_pass', 'success'), ('a.T.test_xfail', 'xfail'),
+            ('a.T.test_fail', 'fail'), ('a.T.test_uxsuccess', 'uxsuccess'),
+            ('a.T.test_unfinished', None),
+            ('a.T.test_skip', 'skip', 'no guests'),
+            ('a.T.test_defect', 'skip',
+             'Known defect of this cloud, acknowledged in [mattach] '
+             'known_defects: cinder-readonly-access-mode: seen'),
+            ('setUpClass (a.U)', 'fail'))
+        self.assertEqual('2 passed, 4 failed, 2 skipped', self.totals(data))
+
+    def test_fixture(self):
+        with open(FIXTURE, 'rb') as f:
+            self.assertEqual('5 passed, 3 failed, 2 skipped',
+                             self.totals(f.read()))
+
+    def test_command_prints_one_line(self):
+        out, err = io.StringIO(), io.StringIO()
+        with mock.patch('sys.stderr', err):
+            code = report.main(['--totals', '-'], stdin=io.BytesIO(
+                self.stream(('a.T.test_pass', 'success'))), stdout=out)
+        self.assertEqual((0, '1 passed, 0 failed, 0 skipped\n', ''),
+                         (code, out.getvalue(), err.getvalue()))
+
+    def test_command_refuses_what_is_not_a_stream(self):
+        out, err = io.StringIO(), io.StringIO()
+        with mock.patch('sys.stderr', err):
+            code = report.main(['--totals'], stdin=io.BytesIO(b'PASSED\n'),
+                               stdout=out)
+        self.assertEqual((2, ''), (code, out.getvalue()))
+        self.assertEqual('mattach report: error: stdin: not a subunit v2 '
+                         'stream: no test packet\n', err.getvalue())
 
 
 class TestGrouping(base.TestCase):
@@ -301,19 +375,21 @@ class TestCommandLine(base.TestCase):
         code, out, err = self.run_main(['--html-file', '/nonexistent/r.html',
                                         FIXTURE])
         self.assertEqual((2, ''), (code, out))
-        self.assertEqual('report: error: cannot write /nonexistent/r.html: '
+        self.assertEqual('mattach report: error: cannot write '
+                         '/nonexistent/r.html: '
                          'No such file or directory\n', err)
 
     def test_bad_input_is_one_line(self):
         for argv, stdin, message in (
                 (['/nonexistent.subunit'], None,
-                 'report: error: /nonexistent.subunit: cannot read: No such '
-                 'file or directory\n'),
+                 'mattach report: error: /nonexistent.subunit: cannot read: '
+                 'No such file or directory\n'),
                 ([], io.BytesIO(b'not subunit at all\n'),
-                 'report: error: stdin: not a subunit stream (neither v2 '
-                 'nor v1)\n'),
+                 'mattach report: error: stdin: not a subunit v2 stream: no '
+                 'test packet\n'),
                 ([], io.BytesIO(b''),
-                 'report: error: stdin: no test results in the stream\n')):
+                 'mattach report: error: stdin: empty: no test results in '
+                 'the stream\n')):
             code, out, err = self.run_main(argv, stdin)
             self.assertEqual((2, '', message), (code, out, err))
 

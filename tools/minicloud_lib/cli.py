@@ -504,7 +504,7 @@ def _tempest_run(args):
     trace.wait()
     shower.result()
     wall = time.monotonic() - t0
-    totals = _totals(report)
+    totals = _totals(subunit)
     log('tempest: %s; wall %.0f s' % (
         ', '.join('%s %d' % kv for kv in totals.items()), wall))
     log('report %s, subunit %s' % (report, subunit))
@@ -629,34 +629,51 @@ def _print_cloud_errors(since, limit=12, width=400):
             print('  ' + line[:width])
 
 
+def _mattach(*args):
+    """argv of `mattach ARGS` in the venv, where the plugin is installed."""
+    return [os.path.join(layout.VBIN, 'python'), '-m', 'mattach_tempest.cli'
+            ] + list(args)
+
+
 def _capability_report(subunit):
-    """tools/report on the run: results grouped by capability.
+    """`mattach report` on the run: results grouped by capability.
 
     The table goes to stdout; the JSON and the self-contained HTML page
     are kept beside the subunit stream. A report that cannot be made is
     said, and does not change the run's result (the stream is kept).
     """
     base = subunit[:-len('.subunit')]
-    argv = [os.path.join(layout.VBIN, 'python'),
-            os.path.join(layout.REPO, 'tools', 'report'),
-            '--html-file', base + '.html', '--json-file', base + '.json',
-            subunit]
+    argv = _mattach('report', '--html-file', base + '.html',
+                    '--json-file', base + '.json', subunit)
     if subprocess.call(argv) == 0:
         log('capability report %s.html, %s.json' % (base, base))
     else:
-        log('capability report failed (tools/report %s)' % subunit)
+        log('capability report failed (mattach report %s)' % subunit)
 
 
-def _totals(report):
-    """tempest's ' - Passed: N' lines from its summary."""
-    totals = {'Passed': 0, 'Failed': 0, 'Skipped': 0}
-    with open(report) as f:
-        for line in f:
-            line = line.strip()
-            for key in totals:
-                if line.startswith('- %s:' % key):
-                    totals[key] = int(line.split(':')[1])
-    return totals
+_TOTALS_LINE = re.compile(
+    r'^(?P<Passed>\d+) passed, (?P<Failed>\d+) failed, '
+    r'(?P<Skipped>\d+) skipped$')
+
+
+def _totals(subunit):
+    """{'Passed': n, 'Failed': n, 'Skipped': n} of a run's subunit stream.
+
+    `mattach report --totals` reads them from the stream itself; a stream
+    without results (tempest stopped before its first test) counts none,
+    its one-line reason on stderr.
+    """
+    proc = subprocess.run(_mattach('report', '--totals', subunit),
+                          stdout=subprocess.PIPE, text=True)
+    return parse_totals(proc.stdout if proc.returncode == 0 else '')
+
+
+def parse_totals(line):
+    """The counts of a `mattach report --totals` line; zeros if not one."""
+    match = _TOTALS_LINE.match(line.strip())
+    counts = match.groupdict() if match else {}
+    return {key: int(counts.get(key, 0))
+            for key in ('Passed', 'Failed', 'Skipped')}
 
 
 def openrc(args):

@@ -1,46 +1,32 @@
-"""Preflight: can this cloud pass mattach-tempest, before a long run?
+"""The preflight's checks: what the suite needs of a cloud and its conf.
 
-Reads the tempest.conf the suite would use, authenticates with the
-credentials in it and asks the live cloud, through tempest's own service
-clients, what multi-attach's documented version requirements and the suite's
-configuration depend on. Each check ends PASS, FAIL, UNKNOWN (not visible
-with these credentials) or WARN (the run is valid but reports less than a
-certification run would) with a one-line reason; a FAIL of a *hard*
-requirement means the suite cannot pass (or skips everything) and makes the
-command exit 1. Configuration problems come with the tempest.conf lines
-that fix them.
-
-This module holds the checks and their rendering; it talks to the cloud
-only through a *probe* (see mattach_tempest.cli.live.LiveProbe), so the
-unit tests drive every path with canned API answers.
-
-Exit codes: 0 no hard requirement failed; 1 a hard requirement failed;
-2 bad input (no tempest.conf, wrong credentials, unreachable identity
-endpoint ...), always as one line on stderr.
+Each check asks the cloud through a *probe* (live.LiveProbe, or the unit
+tests' fake with canned API answers) and returns an Outcome: PASS, FAIL,
+UNKNOWN (not visible with these credentials) or WARN (the run is valid but
+reports less than a certification run would), with a one-line reason and
+the tempest.conf lines that fix a configuration problem. A FAIL of a
+*hard* requirement means the suite cannot pass (or skips everything).
 """
 
-import argparse
 import collections
-import dataclasses
-import os
-import sys
 
 from tempest.lib.common import api_version_request
 
-from mattach_tempest.cli import common
+from mattach_tempest.cli.preflight.model import ApiError
+from mattach_tempest.cli.preflight.model import FAIL
+from mattach_tempest.cli.preflight.model import Fix
+from mattach_tempest.cli.preflight.model import Hidden
+from mattach_tempest.cli.preflight.model import NoEndpoint
+from mattach_tempest.cli.preflight.model import NotFound
+from mattach_tempest.cli.preflight.model import Outcome
+from mattach_tempest.cli.preflight.model import PASS
+from mattach_tempest.cli.preflight.model import ProbeError
+from mattach_tempest.cli.preflight.model import Result
+from mattach_tempest.cli.preflight.model import UNKNOWN
+from mattach_tempest.cli.preflight.model import WARN
 
-PROG = 'preflight'
-
-PASS = 'PASS'
-FAIL = 'FAIL'
-UNKNOWN = 'UNKNOWN'
-WARN = 'WARN'
-
-EXIT_OK = 0
-EXIT_HARD_FAIL = 1
-EXIT_BAD_INPUT = 2
-
-# What the suite needs from the cloud (spec: multiattach-behaviour.md [0]).
+# What the suite needs from the cloud (behaviour specification, rules 1,
+# 4, 7 and 10; doc/source/behaviour.rst).
 COMPUTE_MULTIATTACH = '2.60'
 COMPUTE_SOFT = (
     ('2.89', "nova's attachment_id: nova/cinder attachment ids compared"),
@@ -61,111 +47,10 @@ MULTIATTACH_TRAIT = 'COMPUTE_VOLUME_MULTI_ATTACH'
 COMPUTE_WALLABY = '2.88'
 # Multi-attach's documented hypervisor rule: libvirt >= 3.10, or qemu < 2.10.
 QEMU_WITHOUT_LIBVIRT_CHECK = (2, 10, 0)
-# Drivers nova reports supports_multiattach=False for (spec [12]).
+# Drivers nova reports supports_multiattach=False for (behaviour
+# specification, rule 12).
 NO_MULTIATTACH_DRIVERS = ('ironic', 'vmware vcenter server', 'zvm',
                           'powervm', 'hyperv')
-
-
-# The questions a probe answers (live.LiveProbe; the unit tests' fake).
-LIVE_QUESTIONS = ('compute_versions', 'volume_versions', 'volume_types',
-                  'volume_type', 'image', 'flavor', 'networks_named',
-                  'pools', 'hypervisors', 'resource_providers',
-                  'provider_traits')
-
-
-# -- probe errors: raised by a probe, turned into a status by the runner ------
-
-class ProbeError(Exception):
-    """A question the cloud did not answer; str() is the one-line why."""
-
-
-class Hidden(ProbeError):
-    """The cloud refused to show it to these credentials (401/403)."""
-
-
-class NotFound(ProbeError):
-    """The resource does not exist, or is not visible to this user."""
-
-
-class NoEndpoint(ProbeError):
-    """The service is not in the catalog."""
-
-
-class Unreachable(ProbeError):
-    """The endpoint did not answer (refused, timed out, DNS ...)."""
-
-
-class ApiError(ProbeError):
-    """The endpoint answered with an error or an unreadable body."""
-
-
-# -- results ------------------------------------------------------------------
-
-@dataclasses.dataclass
-class Fix:
-    """One tempest.conf line that fixes a configuration problem."""
-    section: str
-    option: str
-    value: str
-
-
-@dataclasses.dataclass
-class Outcome:
-    """What a check function returns; the runner adds label and severity."""
-    status: str
-    reason: str
-    fixes: list = dataclasses.field(default_factory=list)
-    hard: bool = None   # None: the check's own severity
-
-
-@dataclasses.dataclass
-class Result:
-    check: str
-    status: str
-    hard: bool
-    reason: str
-    fixes: list = dataclasses.field(default_factory=list)
-
-    def as_dict(self):
-        return {'check': self.check, 'status': self.status,
-                'requirement': 'hard' if self.hard else 'soft',
-                'reason': self.reason,
-                'fix': ['[%s] %s = %s' % (f.section, f.option, f.value)
-                        for f in self.fixes]}
-
-
-@dataclasses.dataclass
-class Settings:
-    """The values of tempest.conf the checks look at (see live.settings)."""
-    config_file: str = ''
-    cinder_available: bool = True
-    volume_multiattach: bool = False
-    compute_max_microversion: str = None
-    volume_max_microversion: str = None
-    volume_type_multiattach: str = None
-    volume_type: str = None
-    create_multiattach_type: bool = False
-    admin_configured: bool = False
-    use_dynamic_credentials: bool = True
-    accounts_file: str = None
-    accounts: list = dataclasses.field(default_factory=list)
-    admin_role: str = 'admin'
-    image_ref: str = None
-    flavor_ref: str = None
-    flavor_ref_alt: str = None
-    resize: bool = False
-    fixed_network_name: str = None
-    run_validation: bool = False
-    network_for_ssh: str = None
-    extend_attached_volume: bool = False
-    known_defects: list = dataclasses.field(default_factory=list)
-
-    def account_is_admin(self, account):
-        return (self.admin_role in (account.get('roles') or []) or
-                'admin' in (account.get('types') or []))
-
-    def primary_accounts(self):
-        return [a for a in self.accounts if not self.account_is_admin(a)]
 
 
 class Context:
@@ -236,8 +121,14 @@ def check(label, hard=True):
     return register
 
 
-def _missing_microversions(have, needed):
-    return [(version, why) for version, why in needed if mv(version) > have]
+def _microversions_outcome(have, needed, consequence=''):
+    """PASS when `have` reaches every (version, why) of `needed`."""
+    missing = [(v, why) for v, why in needed if mv(v) > have]
+    if not missing:
+        return Outcome(PASS, 'has %s' % ', '.join(v for v, _ in needed))
+    return Outcome(FAIL, 'max %s lacks %s%s' % (
+        have.get_string(), '; '.join('%s (%s)' % m for m in missing),
+        consequence))
 
 
 @check('compute API microversion >= 2.60')
@@ -251,12 +142,8 @@ def check_compute_api(ctx):
 
 @check('compute microversions used by some tests', hard=False)
 def check_compute_soft(ctx):
-    have = ctx.compute_max()
-    missing = _missing_microversions(have, COMPUTE_SOFT)
-    if not missing:
-        return Outcome(PASS, 'has %s' % ', '.join(v for v, _ in COMPUTE_SOFT))
-    return Outcome(FAIL, 'max %s lacks %s: those tests skip' % (
-        have.get_string(), '; '.join('%s (%s)' % m for m in missing)))
+    return _microversions_outcome(ctx.compute_max(), COMPUTE_SOFT,
+                                  ': those tests skip')
 
 
 @check('volume API v3')
@@ -266,22 +153,13 @@ def check_volume_api(ctx):
 
 @check('volume microversions needed')
 def check_volume_hard(ctx):
-    have = ctx.volume_max()
-    missing = _missing_microversions(have, VOLUME_HARD)
-    if not missing:
-        return Outcome(PASS, 'has %s' % ', '.join(v for v, _ in VOLUME_HARD))
-    return Outcome(FAIL, 'max %s lacks %s' % (
-        have.get_string(), '; '.join('%s (%s)' % m for m in missing)))
+    return _microversions_outcome(ctx.volume_max(), VOLUME_HARD)
 
 
 @check('volume microversions used by some tests', hard=False)
 def check_volume_soft(ctx):
-    have = ctx.volume_max()
-    missing = _missing_microversions(have, VOLUME_SOFT)
-    if not missing:
-        return Outcome(PASS, 'has %s' % ', '.join(v for v, _ in VOLUME_SOFT))
-    return Outcome(FAIL, 'max %s lacks %s: those tests skip' % (
-        have.get_string(), '; '.join('%s (%s)' % m for m in missing)))
+    return _microversions_outcome(ctx.volume_max(), VOLUME_SOFT,
+                                  ': those tests skip')
 
 
 def _find_type(types, name):
@@ -687,7 +565,7 @@ def check_known_defects(ctx):
                    % (len(defects), ', '.join(defects)))
 
 
-# -- running and rendering ----------------------------------------------------
+# -- running ------------------------------------------------------------------
 
 def run_checks(ctx, checks=None):
     """Run every check; a probe error becomes its check's status."""
@@ -710,111 +588,3 @@ def run_checks(ctx, checks=None):
 
 def hard_failures(results):
     return [r for r in results if r.status == FAIL and r.hard]
-
-
-def suggested_conf(results):
-    """{section: {option: value}} from every FAIL's fixes, in order."""
-    sections = collections.OrderedDict()
-    for result in results:
-        if result.status != FAIL:
-            continue
-        for fix in result.fixes:
-            sections.setdefault(fix.section, collections.OrderedDict())[
-                fix.option] = fix.value
-    return sections
-
-
-def summary_line(results):
-    counts = collections.Counter(r.status for r in results)
-    hard = hard_failures(results)
-    return '%d PASS, %d WARN, %d FAIL, %d UNKNOWN; %s' % (
-        counts[PASS], counts[WARN], counts[FAIL], counts[UNKNOWN],
-        '%d hard requirement(s) failed' % len(hard) if hard
-        else 'no hard requirement failed')
-
-
-def render_text(results, config_file, who):
-    lines = ['mattach-tempest preflight of %s' % config_file,
-             'credentials: %s' % who, '']
-    lines += common.format_table(
-        ('STATUS', 'REQ', 'CHECK', 'REASON'),
-        [(r.status, 'hard' if r.hard else 'soft', r.check, r.reason)
-         for r in results])
-    lines += ['', summary_line(results)]
-    sections = suggested_conf(results)
-    if sections:
-        lines += ['', 'Suggested tempest.conf changes:']
-        for section, options in sections.items():
-            lines.append('  [%s]' % section)
-            lines += ['  %s = %s' % kv for kv in options.items()]
-    return '\n'.join(lines) + '\n'
-
-
-def render_json(results, config_file, who):
-    return {'config_file': config_file,
-            'credentials': who,
-            'ok': not hard_failures(results),
-            'summary': summary_line(results),
-            'checks': [r.as_dict() for r in results],
-            'suggested_conf': suggested_conf(results)}
-
-
-# -- command line -------------------------------------------------------------
-
-def default_config_path(environ=None, cwd=None):
-    """The tempest.conf `tempest run` would read from this directory."""
-    environ = os.environ if environ is None else environ
-    cwd = cwd or os.getcwd()
-    conf_dir = environ.get('TEMPEST_CONFIG_DIR') or os.path.join(cwd, 'etc')
-    conf_file = environ.get('TEMPEST_CONFIG') or 'tempest.conf'
-    return os.path.join(conf_dir, conf_file)
-
-
-def parse_args(argv):
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description='Check, before a run, that a cloud and its tempest.conf '
-                    'can pass mattach-tempest.')
-    parser.add_argument('--config-file',
-                        help='tempest.conf (default: $TEMPEST_CONFIG_DIR/'
-                             '$TEMPEST_CONFIG, else ./etc/tempest.conf as '
-                             'in a tempest workspace)')
-    parser.add_argument('--json', action='store_true',
-                        help='JSON instead of the table')
-    parser.add_argument('--timeout', type=int, default=60,
-                        help='HTTP timeout in seconds when tempest.conf sets '
-                             'no [service-clients] http_timeout (default 60)')
-    parser.add_argument('--strict', action='store_true',
-                        help='exit 1 on any FAIL, soft ones included')
-    return parser.parse_args(argv)
-
-
-def main(argv=None, stdout=None, connect=None):
-    """Entry point; `connect` is injectable for tests (see live.connect)."""
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    stdout = stdout or sys.stdout
-    config_file = os.path.abspath(args.config_file or default_config_path())
-    if not os.path.isfile(config_file):
-        return common.fail(PROG, 'no tempest.conf at %s (give --config-file, '
-                                 'or run in a tempest workspace)'
-                           % config_file)
-    if connect is None:
-        from mattach_tempest.cli import live
-        connect = live.connect
-    try:
-        settings, probe, is_admin, who = connect(config_file, args.timeout)
-    except common.BadInput as exc:
-        return common.fail(PROG, str(exc))
-    ctx = Context(settings, probe, is_admin)
-    results = run_checks(ctx)
-    if args.json:
-        common.dump_json(render_json(results, config_file, who), stdout)
-    else:
-        stdout.write(render_text(results, config_file, who))
-    failed = (any(r.status == FAIL for r in results) if args.strict
-              else hard_failures(results))
-    return EXIT_HARD_FAIL if failed else EXIT_OK
-
-
-if __name__ == '__main__':
-    sys.exit(main())

@@ -9,7 +9,7 @@ the suite does.
 
 Errors are translated here, once: failures that stop the whole preflight
 become common.BadInput (one line), failures of one question become the
-probe errors of mattach_tempest.cli.preflight.
+probe errors of the preflight's model.
 """
 
 import contextlib
@@ -21,7 +21,7 @@ import urllib3
 import yaml
 
 from mattach_tempest.cli import common
-from mattach_tempest.cli import preflight
+from mattach_tempest.cli.preflight import model
 
 # Traits need placement microversion 1.6.
 PLACEMENT_TRAITS_MICROVERSION = '1.6'
@@ -74,19 +74,19 @@ def translated(what):
     try:
         yield
     except (lib_exc.Forbidden, lib_exc.Unauthorized) as exc:
-        raise preflight.Hidden('%s: %s' % (what, _rest_error_text(exc)))
+        raise model.Hidden('%s: %s' % (what, _rest_error_text(exc)))
     except lib_exc.NotFound as exc:
-        raise preflight.NotFound('%s: %s' % (what, _rest_error_text(exc)))
+        raise model.NotFound('%s: %s' % (what, _rest_error_text(exc)))
     except lib_exc.EndpointNotFound as exc:
-        raise preflight.NoEndpoint('%s: no endpoint in the catalog (%s)' % (
+        raise model.NoEndpoint('%s: no endpoint in the catalog (%s)' % (
             what, _first_line(exc)))
     except (urllib3.exceptions.HTTPError, OSError) as exc:
-        raise preflight.Unreachable('%s: endpoint unreachable: %s' % (
+        raise model.Unreachable('%s: endpoint unreachable: %s' % (
             what, describe_connection_error(exc)))
     except lib_exc.TempestException as exc:
-        raise preflight.ApiError('%s: %s' % (what, _rest_error_text(exc)))
+        raise model.ApiError('%s: %s' % (what, _rest_error_text(exc)))
     except (ValueError, KeyError, TypeError) as exc:
-        raise preflight.ApiError('%s: unexpected answer: %s' % (
+        raise model.ApiError('%s: unexpected answer: %s' % (
             what, _first_line(exc)))
 
 
@@ -204,14 +204,14 @@ def load_accounts(path):
 
 
 def settings_from_conf(conf, config_file):
-    """preflight.Settings from a loaded tempest configuration."""
+    """model.Settings from a loaded tempest configuration."""
     from oslo_config import cfg
     try:
         auth = conf.auth
         accounts = []
         if not auth.use_dynamic_credentials and auth.test_accounts_file:
             accounts = load_accounts(auth.test_accounts_file)
-        return preflight.Settings(
+        return model.Settings(
             config_file=config_file,
             cinder_available=conf.service_available.cinder,
             volume_multiattach=conf.compute_feature_enabled.volume_multiattach,
@@ -312,11 +312,21 @@ def authenticate(conf, kind, fields):
             uri, ' '.join(str(exc).split())))
 
 
-def connect(config_file, timeout):
-    """(settings, probe, is_admin, who) for preflight.main()."""
-    conf = load_tempest_config(config_file)
-    if conf.service_clients.http_timeout is None:
+def bound_http_timeout(conf, timeout):
+    """Every HTTP request of tempest's clients waits at most `timeout` s.
+
+    tempest hands [service-clients] http_timeout (default 60) to the
+    identity client and to every service client (service_client_config());
+    an explicit --timeout replaces it, None keeps tempest.conf's.
+    """
+    if timeout is not None:
         conf.set_override('http_timeout', timeout, group='service-clients')
+
+
+def connect(config_file, timeout):
+    """(settings, probe, is_admin, who) for the preflight command."""
+    conf = load_tempest_config(config_file)
+    bound_http_timeout(conf, timeout)
     settings = settings_from_conf(conf, config_file)
     kind, fields, who = choose_credentials(settings, conf)
     credentials = authenticate(conf, kind, fields)

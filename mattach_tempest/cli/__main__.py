@@ -1,0 +1,5 @@
+import sys
+
+from mattach_tempest.cli import main
+
+sys.exit(main.main())

@@ -1,0 +1,5 @@
+import sys
+
+from mattach_tempest.cli.preflight import command
+
+sys.exit(command.main())
