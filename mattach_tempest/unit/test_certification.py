@@ -262,9 +262,17 @@ class TestGateJob(DiscoveredTestCase):
     def test_certification_job_uses_the_list(self):
         job = self.job('mattach-tempest-certification')
         self.assertEqual('mattach-tempest', job['parent'])
-        self.assertTrue(job['vars']['tempest_test_include_list'].endswith(
-            '/etc/certification-tests.txt'))
-        self.assertIs(True, job['vars']['devstack_localrc'][
-            'TEMPEST_USE_TEST_ACCOUNTS'])
+        # tempest's run-tempest role reads tempest_test_regex and no
+        # include list: the regex is the list's lines joined, read from the
+        # package data on the Zuul executor.
+        self.assertNotIn('tempest_test_include_list', job['vars'])
+        regex = job['vars']['tempest_test_regex']
+        self.assertIn("lookup('file'", regex)
+        self.assertIn("/mattach_tempest/data/certification-tests.txt'",
+                      regex)
+        self.assertIn("join('|')", regex)
+        localrc = job['vars']['devstack_localrc']
+        self.assertIs(True, localrc['TEMPEST_USE_TEST_ACCOUNTS'])
+        self.assertIs(False, localrc['TEMPEST_HAS_ADMIN'])
         self.assertEqual('', job['vars']['devstack_local_conf'][
             'test-config']['$TEMPEST_CONFIG']['mattach']['known_defects'])
