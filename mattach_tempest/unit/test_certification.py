@@ -270,6 +270,9 @@ class TestGateJob(DiscoveredTestCase):
         self.assertIn("lookup('file'", regex)
         self.assertIn("/mattach_tempest/data/certification-tests.txt'",
                       regex)
+        self.assertTrue(os.path.exists(os.path.join(
+            base.REPO_ROOT, 'mattach_tempest', 'data',
+            'certification-tests.txt')))
         self.assertIn("join('|')", regex)
         localrc = job['vars']['devstack_localrc']
         self.assertIs(True, localrc['TEMPEST_USE_TEST_ACCOUNTS'])

@@ -2,7 +2,7 @@
 
 Every check is driven through each of its PASS / FAIL / UNKNOWN paths with
 a FakeProbe answering what tempest's clients would return. The run against
-a real cloud is in .ci/run (tools/preflight on tools/minicloud's
+a real cloud is in .ci/run (tools/mattach preflight on tools/minicloud's
 workspace).
 """
 

@@ -147,7 +147,7 @@ class TestRunAndRender(ChecksTestCase):
 
 
 class TestCommandLine(base.TestCase):
-    """tools/preflight in a subprocess: one line on stderr, no traceback."""
+    """tools/mattach preflight in a subprocess: a one-line error."""
 
     def run_tool(self, *args, conf_text=None):
         env = dict(os.environ)
@@ -161,8 +161,8 @@ class TestCommandLine(base.TestCase):
                 f.write(conf_text)
         env['HOME'] = workdir
         proc = subprocess.run(
-            [sys.executable, os.path.join(base.REPO_ROOT, 'tools',
-                                          'preflight')] + list(args),
+            [sys.executable, os.path.join(base.REPO_ROOT, 'tools', 'mattach'),
+             'preflight'] + list(args),
             cwd=workdir, env=env, capture_output=True, text=True,
             timeout=120)
         return proc
