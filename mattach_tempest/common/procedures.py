@@ -27,7 +27,7 @@ from mattach_tempest.common import guest as guest_mod
 LOG = logging.getLogger(__name__)
 
 DEFAULT_MOUNT_POINT = '/mnt/mattach'
-DEFAULT_FILE_NAME = 'hello.txt'
+DEFAULT_FILE_NAME = 'handover.txt'
 
 
 class DataMismatch(AssertionError):
@@ -49,8 +49,8 @@ class Member(object):
         return '<Member %s %s>' % (self.guest.name, self.device)
 
 
-def hello_line(name):
-    """The line a guest writes to prove it wrote."""
+def handover_line(name):
+    """The line a guest writes into the handed-over file: proof it wrote."""
     return 'hello from %s' % name
 
 
@@ -94,7 +94,7 @@ def detach_and_forget(member, detach, source='auto'):
 
 def filesystem_handover(a, b, fs, mount_point=DEFAULT_MOUNT_POINT,
                         file_name=DEFAULT_FILE_NAME):
-    """The operators' check, with exact content asserted.
+    """Hand one filesystem from A to B and back; exact content asserted.
 
     1. A: mkfs, mount, write "hello from A", sync, umount;
     2. B: mount, read exactly A's line, append "hello from B", sync,
@@ -110,8 +110,8 @@ def filesystem_handover(a, b, fs, mount_point=DEFAULT_MOUNT_POINT,
     :returns: the file's final content.
     """
     path = '%s/%s' % (mount_point.rstrip('/'), file_name)
-    line_a = hello_line(a.name)
-    line_b = hello_line(b.name)
+    line_a = handover_line(a.name)
+    line_b = handover_line(b.name)
 
     LOG.info('Filesystem handover: %s formats %s with %s and writes',
              a.name, a.device, fs)

@@ -10,11 +10,12 @@ check the holders of a volume the same way:
   which says little for a multiattach volume);
 * the cleanup detaches only what cinder still lists, and a volume or
   attachment already gone is fine;
-* "held by exactly these servers" is one assertion (assertAttachedOnlyTo)
-  asking both services: cinder's volume view, its attachments API and the
-  volume status, and nova's list on every holder (under cinder's
-  attachment id, at compute >= 2.89 where the cloud has it) and on every
-  former holder (which must list nothing of the volume).
+* "held by exactly these servers" is one assertion (assertHeldBy) asking
+  both services: cinder's volume view, its attachments API and the volume
+  status, and nova's list (nova_attachments) on every holder (under
+  cinder's attachment id, at compute >= 2.89 where the cloud has it) and
+  on every former holder (which must list nothing of the volume);
+  "released" (assertReleased) is the same with no holder left.
 
 Also the block device mappings both boot servers with a volume.
 
@@ -22,8 +23,8 @@ The class using it provides ``volumes_client``, ``servers_client``
 (tempest's), ``volume_attachments_client`` (mattach_tempest.services.compute:
 each call sends its own microversion), ``attachments_client``
 (mattach_tempest.services.volume: cinder's attachments API) and
-``nova_microversion``: the compute microversion its attach and detach
-requests carry.
+``compute_request_microversion``: the compute microversion its attach and
+detach requests carry.
 """
 
 from tempest import config
@@ -75,8 +76,12 @@ class NovaAttachMixin(object):
 
     @property
     def nova_microversion(self):
-        """The compute microversion of attach and detach requests."""
-        raise NotImplementedError
+        """The compute microversion of attach and detach requests.
+
+        The class's compute_request_microversion (selected from its
+        compute_min_microversion, in the API and scenario bases alike).
+        """
+        return self.compute_request_microversion
 
     def attach_and_wait(self, server, volume, microversion=None):
         """Attach through nova and wait until cinder lists the attachment.
@@ -125,7 +130,8 @@ class NovaAttachMixin(object):
             self.volumes_client, volume['id'], server['id'])
 
         def nova_released():
-            listed = self.nova_volume_ids(server['id'])
+            listed = [listed_volume for listed_volume, _a in
+                      self.nova_attachments(server['id'])]
             return volume['id'] not in listed, listed
         waiters.wait_until(
             nova_released, 'nova to stop listing volume %s on server %s '
@@ -247,44 +253,54 @@ class NovaAttachMixin(object):
     def nova_attachments(self, server_id):
         """[(volume_id, attachment_id)] nova lists on the server, in order.
 
-        attachment_id is None below compute 2.89. One entry per
-        attachment, so that a volume attached twice shows twice.
+        The one nova listing of the suite, read at
+        nova_listing_microversion: attachment_id is None below compute
+        2.89. One entry per attachment, so that a volume attached twice
+        shows twice.
         """
         listed = self.volume_attachments_client.list_volume_attachments(
             server_id, microversion=self.nova_listing_microversion())
         return [(a['volumeId'], a.get('attachment_id'))
                 for a in listed['volumeAttachments']]
 
-    def nova_volume_ids(self, server_id):
-        """The volume ids nova lists on the server, one per attachment."""
-        return [volume_id for volume_id, _a in self.nova_attachments(
-            server_id)]
-
-    def assertAttachedOnlyTo(self, volume_id, server_ids,
-                             former_server_ids=(), claimed_by=()):
+    def assertHeldBy(self, volume_id, holders, former_holders=(),
+                     claimed_by=(), on_hosts=False):
         """Exactly these servers hold the volume, on both services.
 
-        Cinder's volume view lists each server once and the volume is
-        in-use (available when no server is given); cinder's attachments
-        API lists the same attachment ids, every one attached, and no
-        other record (reserved, attaching, error_*) but one reserved
+        Cinder's volume view lists each holder once and the volume is
+        in-use (available when there is none); cinder's attachments API
+        lists the same attachment ids, every one attached, and no other
+        record (reserved, attaching, error_*) but one reserved
         (connector-less) claim for each server of `claimed_by`: a server
         nova disconnected but keeps the volume for (shelve-offload, an
-        aborted rebuild); nova lists this
-        volume once on each server, under cinder's attachment id for that
-        server (compared where nova lists ids, compute >= 2.89);
-        nova lists nothing of the volume on any former holder (a former
-        holder that is gone altogether is fine).
+        aborted rebuild). Nova lists this volume once on each holder and
+        each claimant, under cinder's attachment (or claim) id for that
+        server (compared where nova lists ids, compute >= 2.89), and
+        nothing of it on any former holder (one that is gone altogether
+        is fine).
 
+        :param holders: the holders' server ids; or {server_id:
+            attachment_id}, and then no attachment id may have changed.
+        :param former_holders: server ids that held the volume before.
+        :param on_hosts: also assert that cinder connected each holder's
+            attachment on the host nova runs the server on (the volume's
+            host_name against OS-EXT-SRV-ATTR:host: admin only, the class
+            has ``admin_volumes_client`` and ``admin_servers_client``). An
+            attachment left connected on the host a server moved away from
+            shows here.
         :returns: {server_id: attachment_id}, as cinder lists them, and
             for a server of `claimed_by` the id of its claim.
         """
         volume = self.volumes_client.show_volume(volume_id)['volume']
         held = [(a['server_id'], a['attachment_id'])
                 for a in volume['attachments']]
-        self.assertEqual(sorted(server_ids), sorted(s for s, _a in held),
+        self.assertEqual(sorted(holders), sorted(s for s, _a in held),
                          'The servers cinder lists on volume %s' % volume_id)
-        self.assertEqual('in-use' if server_ids else 'available',
+        if isinstance(holders, dict):
+            self.assertEqual(holders, dict(held),
+                             'The attachment ids of volume %s changed'
+                             % volume_id)
+        self.assertEqual('in-use' if holders else 'available',
                          volume['status'],
                          'The status of volume %s' % volume_id)
         records = self.attachments_client.list_attachments(
@@ -301,20 +317,31 @@ class NovaAttachMixin(object):
             sorted((r['instance'], r['id'], r['status']) for r in records),
             'The attachments API disagrees with the volume view of %s'
             % volume_id)
-        for server_id, attachment_id in held:
-            self.assertNovaLists(server_id, volume_id, attachment_id)
-        for server_id in former_server_ids:
+        for server_id, attachment_id in held + claims:
+            self._assertNovaListsOnce(server_id, volume_id, attachment_id)
+        for server_id in former_holders:
             try:
-                listed = self.nova_volume_ids(server_id)
+                listed = self.nova_attachments(server_id)
             except lib_exc.NotFound:
                 continue
             self.assertNotIn(
-                volume_id, listed,
+                volume_id, [listed_volume for listed_volume, _a in listed],
                 'Nova still lists volume %s on server %s, which no longer '
                 'holds it' % (volume_id, server_id))
+        if on_hosts:
+            self._assertConnectedOnServerHosts(volume_id, dict(held))
         return dict(held + claims)
 
-    def assertNovaLists(self, server_id, volume_id, attachment_id):
+    def assertReleased(self, volume_id, former_holders=()):
+        """Nothing holds the volume, not even a reserved record.
+
+        The volume is available, neither cinder's volume view nor its
+        attachments API (which also lists reserved and attaching records)
+        lists an attachment, and nova lists the volume on no former holder.
+        """
+        self.assertHeldBy(volume_id, [], former_holders)
+
+    def _assertNovaListsOnce(self, server_id, volume_id, attachment_id):
         """Nova lists this volume once on the server, under this id.
 
         The id is compared where nova lists ids (compute >= 2.89). The
@@ -332,24 +359,18 @@ class NovaAttachMixin(object):
             'cinder\'s attachment %s of volume %s to it'
             % (server_id, attachment_id, volume_id))
 
-    def assertAttachments(self, volume_id, attachments, former_server_ids=()):
-        """Held by exactly these servers under these attachment ids.
+    def _assertConnectedOnServerHosts(self, volume_id, held):
+        """Cinder connected each holder's attachment on the server's host.
 
-        assertAttachedOnlyTo, and no attachment id changed.
-
-        :param attachments: {server_id: attachment_id}
+        Cinder records the host of the connector nova sent when it
+        connected an attachment (shown to admins as the host_name of the
+        volume's attachments); nova's libvirt and fake drivers send their
+        own host name, nova's OS-EXT-SRV-ATTR:host.
         """
+        volume = self.admin_volumes_client.show_volume(volume_id)['volume']
         self.assertEqual(
-            attachments,
-            self.assertAttachedOnlyTo(volume_id, list(attachments),
-                                      former_server_ids),
-            'The attachment ids of volume %s changed' % volume_id)
-
-    def assertUnattached(self, volume_id, former_server_ids=()):
-        """Nothing holds the volume, not even a reserved record.
-
-        The volume is available, neither cinder's volume view nor its
-        attachments API (which also lists reserved and attaching records)
-        lists an attachment, and no former holder is listed by nova.
-        """
-        self.assertAttachedOnlyTo(volume_id, [], former_server_ids)
+            {server_id: self.server_host(server_id) for server_id in held},
+            {a['server_id']: a['host_name'] for a in volume['attachments']},
+            'The hosts cinder connected the attachments of volume %s on '
+            '(host_name), against the hosts nova runs the servers on'
+            % volume_id)

@@ -49,7 +49,7 @@ class FilesystemHandoverTest(base.StandinTestCase):
         self.addCleanup(setattr, a.guest, 'mkfs', real_mkfs)
         exc = self.assertRaises(procedures.DataMismatch,
                                 procedures.filesystem_handover, a, b, 'ext4')
-        self.assertIn('Guest standin-1 read /mnt/mattach/hello.txt written '
+        self.assertIn('Guest standin-1 read /mnt/mattach/handover.txt written '
                       'by standin-0', str(exc))
         self.assertFalse(b.guest.is_mounted(procedures.DEFAULT_MOUNT_POINT))
 

@@ -127,14 +127,16 @@ class MultiattachBaseTestSkipChecksTest(SkipChecksTestCase):
 
     def test_class_needing_a_later_microversion(self):
         self.set_conf('compute', max_microversion='2.88')
-        self.assertSkips(self.cls, '2.89', '2.88', min_microversion='2.89')
+        self.assertSkips(self.cls, '2.89', '2.88',
+                         compute_min_microversion='2.89')
         self.set_conf('compute', max_microversion='2.89')
-        self.assertRuns(self.cls, min_microversion='2.89')
+        self.assertRuns(self.cls, compute_min_microversion='2.89')
 
     def test_old_microversion_class(self):
         # A class proving 2.59 is refused runs while the cloud still
         # accepts 2.59, and skips once the cloud's minimum is above it.
-        old = {'min_microversion': '2.59', 'max_microversion': '2.59'}
+        old = {'compute_min_microversion': '2.59',
+               'compute_max_microversion': '2.59'}
         self.assertRuns(self.cls, **old)
         self.set_conf('compute', min_microversion='2.60')
         self.assertSkips(self.cls, '2.59',
@@ -185,7 +187,8 @@ class RequestMicroversionTest(SkipChecksTestCase):
         probe = subclass(api_base.MultiattachBaseTest, **attrs)
         with mock.patch.object(probe, 'setup_api_microversion_fixture') as f:
             probe.resource_setup()
-        return (probe.request_microversion, probe.volume_request_microversion,
+        return (probe.compute_request_microversion,
+                probe.volume_request_microversion,
                 f.call_args.kwargs)
 
     def test_class_minimum_by_default(self):
@@ -204,5 +207,5 @@ class RequestMicroversionTest(SkipChecksTestCase):
 
     def test_class_minimum_when_higher(self):
         self.set_conf('compute', min_microversion='2.70')
-        compute, _, _ = self.selected(min_microversion='2.89')
+        compute, _, _ = self.selected(compute_min_microversion='2.89')
         self.assertEqual('2.89', compute)

@@ -1,7 +1,8 @@
 """The helpers the tests moving a holder between hosts assert with.
 
-assertAttachedOnHosts compares the host cinder connected each attachment
-on with the host nova runs the server on; assertMovedHolderReattaches
+assertHeldBy(..., on_hosts=True) compares the host cinder connected each
+attachment on with the host nova runs the server on (the check itself,
+_assertConnectedOnServerHosts, here); assertMovedHolderReattaches
 detaches a holder and attaches it again, asserting the others untouched.
 Both here on recorders, without a cloud.
 """
@@ -9,7 +10,7 @@ Both here on recorders, without a cloud.
 import testtools
 
 from mattach_tempest.tests.api import base as api_base
-from mattach_tempest.tests.api import shared_volume
+from mattach_tempest.tests import nova_attach
 from mattach_tempest.unit import base
 
 
@@ -26,8 +27,8 @@ class FakeAdminVolumes(object):
 
 class HostsOfAttachmentsProbe(object):
 
-    assertAttachedOnHosts = (
-        api_base.MultiattachAdminBaseTest.assertAttachedOnHosts)
+    assertConnectedOnServerHosts = (
+        nova_attach.NovaAttachMixin._assertConnectedOnServerHosts)
 
     def __init__(self, test, nova_hosts, cinder_hosts):
         self.assertEqual = test.assertEqual
@@ -38,12 +39,12 @@ class HostsOfAttachmentsProbe(object):
         return self.nova_hosts[server_id]
 
 
-class AssertAttachedOnHostsTest(base.TestCase):
+class ConnectedOnServerHostsTest(base.TestCase):
 
     def test_each_attachment_on_its_servers_host(self):
         HostsOfAttachmentsProbe(
             self, {'a': 'compute2', 'b': 'compute2'},
-            {'a': 'compute2', 'b': 'compute2'}).assertAttachedOnHosts(
+            {'a': 'compute2', 'b': 'compute2'}).assertConnectedOnServerHosts(
                 'vol', ['a', 'b'])
 
     def test_attachment_left_on_the_host_the_server_left(self):
@@ -51,7 +52,7 @@ class AssertAttachedOnHostsTest(base.TestCase):
             self, {'a': 'compute2', 'b': 'compute2'},
             {'a': 'compute1', 'b': 'compute2'})
         exc = self.assertRaises(testtools.matchers.MismatchError,
-                                probe.assertAttachedOnHosts, 'vol',
+                                probe.assertConnectedOnServerHosts, 'vol',
                                 ['a', 'b'])
         self.assertIn('The hosts cinder connected the attachments of volume '
                       'vol on', str(exc))
@@ -61,7 +62,7 @@ class ReattachProbe(object):
     """Records the detach and attach; answers the holders it is told."""
 
     assertMovedHolderReattaches = (
-        shared_volume.SharedVolumeMixin.assertMovedHolderReattaches)
+        api_base.MultiattachBaseTest.assertMovedHolderReattaches)
 
     def __init__(self, test, after_attach):
         self.assertEqual = test.assertEqual
@@ -71,14 +72,14 @@ class ReattachProbe(object):
     def detach_volume(self, server, volume):
         self.calls.append(('detach', server['id']))
 
-    def assertAttachments(self, volume_id, attachments, former_server_ids):
-        self.calls.append(('held', attachments, former_server_ids))
-
     def attach_volume(self, server, volume):
         self.calls.append(('attach', server['id']))
 
-    def assertAttachedOnlyTo(self, volume_id, server_ids):
-        self.calls.append(('held by', sorted(server_ids)))
+    def assertHeldBy(self, volume_id, holders, former_holders=()):
+        if isinstance(holders, dict):
+            self.calls.append(('held', holders, former_holders))
+        else:
+            self.calls.append(('held by', sorted(holders)))
         return self.after_attach
 
 

@@ -1,4 +1,5 @@
-"""NovaAttachMixin (the API and scenario bases' attach) with fake clients."""
+"""NovaAttachMixin (the API and scenario bases' attach and holders) with
+fake clients."""
 
 from tempest.lib import exceptions as lib_exc
 
@@ -54,7 +55,7 @@ class FakeVolumeAttachmentsClient(object):
 class Probe(nova_attach.NovaAttachMixin):
     """A test class's side of the mixin: clients, cleanups, microversion."""
 
-    nova_microversion = '2.60'
+    compute_request_microversion = '2.60'
 
     def __init__(self, volumes, attachments, body=None, listings=None):
         self.log = []
@@ -162,7 +163,7 @@ class BlockDeviceMappingTest(test_waiters.WaitersTestCase):
 
 
 class HoldersTest(test_waiters.WaitersTestCase):
-    """assertAttachedOnlyTo asks cinder (two views) and nova the same."""
+    """assertHeldBy asks cinder (two views) and nova the same."""
 
     A, B = test_waiters.SERVER_A, test_waiters.SERVER_B
 
@@ -192,7 +193,7 @@ class HoldersTest(test_waiters.WaitersTestCase):
         probe = self.probe([self.A, self.B])
         self.assertEqual(
             {self.A: 'att-c3a1', self.B: 'att-9f8e'},
-            probe.assertAttachedOnlyTo(VOLUME['id'], [self.A, self.B]))
+            probe.assertHeldBy(VOLUME['id'], [self.A, self.B]))
         # Nova's ids are read at 2.89, not at the class's 2.60.
         self.assertEqual(
             ['2.89', '2.89'],
@@ -202,7 +203,7 @@ class HoldersTest(test_waiters.WaitersTestCase):
         probe = self.probe([self.A, self.B], listings={
             self.B: [(VOLUME['id'], 'att-other')]})
         exc = self.assertRaises(
-            AssertionError, probe.assertAttachedOnlyTo, VOLUME['id'],
+            AssertionError, probe.assertHeldBy, VOLUME['id'],
             [self.A, self.B])
         self.assertIn('What nova lists on server %s' % self.B, str(exc))
 
@@ -210,52 +211,78 @@ class HoldersTest(test_waiters.WaitersTestCase):
         self.set_conf('compute', max_microversion='2.88')
         probe = self.probe([self.A], listings={
             self.A: [(VOLUME['id'], None)]})
-        probe.assertAttachedOnlyTo(VOLUME['id'], [self.A])
+        probe.assertHeldBy(VOLUME['id'], [self.A])
         self.assertEqual(
             ['2.60'], probe.volume_attachments_client.list_microversions)
 
     def test_holder_nova_does_not_list_fails(self):
         probe = self.probe([self.A], listings={self.A: []})
-        self.assertRaises(AssertionError, probe.assertAttachedOnlyTo,
+        self.assertRaises(AssertionError, probe.assertHeldBy,
                           VOLUME['id'], [self.A])
 
     def test_former_holder_nova_still_lists_fails(self):
         probe = self.probe([self.A], listings={
             self.B: [(VOLUME['id'], 'att-9f8e')]})
         exc = self.assertRaises(
-            AssertionError, probe.assertAttachedOnlyTo, VOLUME['id'],
-            [self.A], former_server_ids=[self.B])
+            AssertionError, probe.assertHeldBy, VOLUME['id'],
+            [self.A], former_holders=[self.B])
         self.assertIn('Nova still lists volume %s on server %s'
                       % (VOLUME['id'], self.B), str(exc))
 
     def test_former_holder_that_is_gone_is_fine(self):
         probe = self.probe([self.A], listings={self.B: lib_exc.NotFound()})
-        probe.assertAttachedOnlyTo(VOLUME['id'], [self.A],
-                                   former_server_ids=[self.B])
+        probe.assertHeldBy(VOLUME['id'], [self.A], former_holders=[self.B])
 
     def test_a_reserved_record_beside_the_holders_fails(self):
         probe = self.probe([self.A], records=[
             record('attached', self.A), record('reserved', self.B)])
-        exc = self.assertRaises(AssertionError, probe.assertAttachedOnlyTo,
+        exc = self.assertRaises(AssertionError, probe.assertHeldBy,
                                 VOLUME['id'], [self.A])
         self.assertIn('The attachments API disagrees', str(exc))
 
     def test_a_claim_of_a_disconnected_server_is_expected_when_named(self):
         probe = self.probe([self.A], records=[
             record('attached', self.A), dict(record('reserved', self.B),
-                                             id='claim-b')])
+                                             id='claim-b')],
+            listings={self.B: [(VOLUME['id'], 'claim-b')]})
         self.assertEqual(
             {self.A: 'att-c3a1', self.B: 'claim-b'},
-            probe.assertAttachedOnlyTo(VOLUME['id'], [self.A],
-                                       claimed_by=[self.B]))
+            probe.assertHeldBy(VOLUME['id'], [self.A], claimed_by=[self.B]))
 
     def test_a_named_claim_that_is_missing_fails(self):
         probe = self.probe([self.A])
-        exc = self.assertRaises(AssertionError, probe.assertAttachedOnlyTo,
+        exc = self.assertRaises(AssertionError, probe.assertHeldBy,
                                 VOLUME['id'], [self.A], claimed_by=[self.B])
         self.assertIn('The reserved claims', str(exc))
 
+    def test_a_claim_nova_does_not_list_fails(self):
+        probe = self.probe([self.A], records=[
+            record('attached', self.A), dict(record('reserved', self.B),
+                                             id='claim-b')])
+        exc = self.assertRaises(AssertionError, probe.assertHeldBy,
+                                VOLUME['id'], [self.A], claimed_by=[self.B])
+        self.assertIn('What nova lists on server %s' % self.B, str(exc))
+
+    def test_unchanged_attachment_ids(self):
+        probe = self.probe([self.A, self.B])
+        self.assertEqual(
+            {self.A: 'att-c3a1', self.B: 'att-9f8e'},
+            probe.assertHeldBy(VOLUME['id'],
+                               {self.A: 'att-c3a1', self.B: 'att-9f8e'}))
+
     def test_changed_attachment_id_fails(self):
         probe = self.probe([self.A])
-        self.assertRaises(AssertionError, probe.assertAttachments,
-                          VOLUME['id'], {self.A: 'att-before'})
+        exc = self.assertRaises(AssertionError, probe.assertHeldBy,
+                                VOLUME['id'], {self.A: 'att-before'})
+        self.assertIn('The attachment ids of volume %s changed'
+                      % VOLUME['id'], str(exc))
+
+    def test_released(self):
+        probe = self.probe([], listings={self.A: []})
+        probe.assertReleased(VOLUME['id'], former_holders=[self.A])
+
+    def test_released_with_a_reserved_record_left_fails(self):
+        probe = self.probe([], records=[record('reserved', self.A)])
+        exc = self.assertRaises(AssertionError, probe.assertReleased,
+                                VOLUME['id'])
+        self.assertIn('The attachments API disagrees', str(exc))

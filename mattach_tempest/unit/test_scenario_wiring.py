@@ -1,6 +1,6 @@
 """The survivor scenario test's body, run on stand-in guests.
 
-SurvivorIOMixin._survivor_io_across_a_detach as the scenario tests run
+SurvivorIOBaseTest._survivor_io_across_a_detach as the scenario tests run
 it, with the stand-ins in place of nova's servers: their attach and
 detach, the holders each assertion expects recorded instead of asked of
 nova and cinder. What it proves: the test's own wiring (which guest
@@ -21,17 +21,19 @@ class SurvivorScenarioWiringTest(base.StandinTestCase):
         self.set_conf('mattach', raw_region_kib=64)
         multihost = importlib.import_module(
             'mattach_tempest.tests.scenario.test_multiattach_multihost')
-        self.mixin = multihost.SurvivorIOMixin
+        self.body = multihost.SurvivorIOBaseTest._survivor_io_across_a_detach
 
-    def probe(self, standins, tear_down=False):
+    def probe(self, standins, placement, tear_down=False):
         test = self
         calls = []
 
-        class Probe(self.mixin):
+        class Probe(object):
+            survivor_io_across_a_detach = self.body
+
             def create_multiattach_volume(self):
                 return {'id': standins.volume_id, 'size': 1}
 
-            def create_guests_on_hosts(self, count, placement):
+            def create_guests_on_hosts(self, count):
                 calls.append(('placed', count, placement))
                 return [({'id': 'server-%d' % i}, standins.guest(i))
                         for i in range(count)]
@@ -48,18 +50,16 @@ class SurvivorScenarioWiringTest(base.StandinTestCase):
                         index, tear_down_host_connection=tear_down))
                 calls.append(('detached', server['id']))
 
-            def assertAttachedOnlyTo(self, volume_id, server_ids,
-                                     former_server_ids=()):
-                calls.append(('held by', sorted(server_ids)))
-                return {s: 'attachment-of-' + s for s in server_ids}
+            def assertHeldBy(self, volume_id, holders, former_holders=()):
+                if isinstance(holders, dict):
+                    calls.append(('held under', holders,
+                                  list(former_holders)))
+                    return holders
+                calls.append(('held by', sorted(holders)))
+                return {s: 'attachment-of-' + s for s in holders}
 
-            def assertAttachments(self, volume_id, attachments,
-                                  former_server_ids=()):
-                calls.append(('held under', attachments,
-                              list(former_server_ids)))
-
-            def assertUnattached(self, volume_id, former_server_ids=()):
-                calls.append(('unattached', sorted(former_server_ids)))
+            def assertReleased(self, volume_id, former_holders=()):
+                calls.append(('unattached', sorted(former_holders)))
 
             def assertGreaterEqual(self, first, second, message):
                 test.assertGreaterEqual(first, second, message)
@@ -71,8 +71,8 @@ class SurvivorScenarioWiringTest(base.StandinTestCase):
 
     def test_the_other_holder_leaves_then_the_survivor(self):
         standins = self.standins(2)
-        probe, calls = self.probe(standins)
-        probe._survivor_io_across_a_detach('same')
+        probe, calls = self.probe(standins, 'same')
+        probe.survivor_io_across_a_detach()
         self.assertEqual(
             [('placed', 2, 'same'),
              ('held by', ['server-0', 'server-1']),
@@ -84,10 +84,9 @@ class SurvivorScenarioWiringTest(base.StandinTestCase):
 
     def test_a_detach_tearing_down_the_survivor_fails_the_test(self):
         standins = self.standins(2)
-        probe, calls = self.probe(standins, tear_down=True)
+        probe, calls = self.probe(standins, 'different', tear_down=True)
         exc = self.assertRaises(procedures.IOInterrupted,
-                                probe._survivor_io_across_a_detach,
-                                'different')
+                                probe.survivor_io_across_a_detach)
         self.assertIn('Guest standin-0: its I/O on /dev/vdb failed while '
                       'detaching standin-1', str(exc))
         self.assertNotIn(('detached', 'server-0'), calls)

@@ -1,8 +1,8 @@
 """Base classes of the multiattach API conformance tests.
 
-Built, like cinder-tempest-plugin's, on tempest's stable interfaces only
-(tempest.test, tempest.lib, tempest.common.compute); the one unstable
-dependency goes through mattach_tempest.common.unstable.
+Built on tempest's stable interfaces only (tempest.test, tempest.lib,
+tempest.common.compute); the one unstable dependency goes through
+mattach_tempest.common.unstable.
 
 Conventions every subclass gets from here:
 
@@ -31,6 +31,12 @@ from mattach_tempest.tests import skips
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
 
+# nova compute/api.py _check_volume_already_attached(), InvalidVolume (400):
+# a volume that is not multiattach and that nova already maps to a server
+# (the servers' ids follow, space separated). nova checks before it asks
+# cinder to reserve the volume.
+PLAIN_VOLUME_HELD = 'volume %s is already attached to instances: '
+
 
 class MultiattachBaseTest(nova_attach.NovaAttachMixin,
                           api_version_utils.BaseMicroversionTest,
@@ -42,8 +48,8 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
     """
 
     credentials = ['primary']
-    min_microversion = '2.60'
-    max_microversion = 'latest'
+    compute_min_microversion = '2.60'
+    compute_max_microversion = 'latest'
     volume_min_microversion = '3.0'
     volume_max_microversion = 'latest'
     #: 'different' or 'same' in a class whose servers are booted on
@@ -56,8 +62,9 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         super().skip_checks()
         skips.unless_multiattach(cls)
         skips.unless_multiattach_type(cls, cls.has_multiattach_type())
-        skips.unless_microversions(cls, 'compute', cls.min_microversion,
-                                   cls.max_microversion)
+        skips.unless_microversions(cls, 'compute',
+                                   cls.compute_min_microversion,
+                                   cls.compute_max_microversion)
         skips.unless_microversions(cls, 'volume', cls.volume_min_microversion,
                                    cls.volume_max_microversion)
         if cls.placement:
@@ -116,14 +123,14 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
     @classmethod
     def resource_setup(cls):
         super().resource_setup()
-        cls.request_microversion = (
+        cls.compute_request_microversion = (
             api_version_utils.select_request_microversion(
-                cls.min_microversion, CONF.compute.min_microversion))
+                cls.compute_min_microversion, CONF.compute.min_microversion))
         cls.volume_request_microversion = (
             api_version_utils.select_request_microversion(
                 cls.volume_min_microversion, CONF.volume.min_microversion))
         cls.setup_api_microversion_fixture(
-            compute_microversion=cls.request_microversion,
+            compute_microversion=cls.compute_request_microversion,
             volume_microversion=cls.volume_request_microversion)
 
     # -- refusals --------------------------------------------------------
@@ -382,10 +389,6 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
 
     # -- attachments -------------------------------------------------------
 
-    @property
-    def nova_microversion(self):
-        return self.request_microversion
-
     def attach_volume(self, server, volume, microversion=None):
         """Attach through nova and wait until cinder lists the attachment.
 
@@ -405,11 +408,181 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         return {server['id']: self.attach_volume(server, volume)
                 for server in servers}
 
-    def volume_attachments(self, volume_id):
-        """{server_id: attachment_id} as cinder's volume view lists them."""
-        volume = self.volumes_client.show_volume(volume_id)['volume']
-        return {a['server_id']: a['attachment_id']
-                for a in volume['attachments']}
+    # -- servers sharing a volume ------------------------------------------
+
+    def create_shared_volume(self, server_count=2, microversion=None,
+                             placement=None, host_of=None):
+        """One new multiattach volume attached to `server_count` new servers.
+
+        The volume is created before the servers, so its delete (a cleanup,
+        last in first out) runs once the servers are gone. The servers are
+        attached one at a time (cinder refuses a reserve while another
+        attach is in flight), each attach at `microversion` (the class's
+        when None).
+
+        :param placement: 'different' or 'same': the servers are booted on
+            different hosts or on one host (create_servers_on_hosts), and
+            their hosts are asserted before any attach (assertPlacement);
+            None: wherever the scheduler puts them.
+        :param host_of: how assertPlacement reads a server's host (hostId
+            when None).
+        :returns: (volume, servers, {server_id: attachment_id}) as cinder
+            lists the attachments once each attach completed.
+        """
+        volume = self.create_multiattach_volume()
+        if placement:
+            servers = self.create_servers_on_hosts(server_count, placement)
+            self.assertPlacement(servers, placement, host_of)
+        else:
+            servers = self.create_servers(server_count)
+        attachments = {
+            server['id']: self.attach_volume(
+                server, volume, microversion=microversion)['attachment_id']
+            for server in servers}
+        # Both services agree after every attach, not only cinder's wait.
+        self.assertHeldBy(volume['id'], attachments)
+        return volume, servers, attachments
+
+    def assertMovedHolderReattaches(self, volume, moved, attachments):
+        """After its move, a holder detaches and attaches again.
+
+        Detaching `moved` leaves the other holders as they were (same
+        attachment ids, on both services); attaching it again makes it a
+        holder once more, beside them, on its new host. (Nova bug 1757190:
+        a resize lost the multiattach flag of the moved server's volume
+        connection on the new host.)
+
+        :param attachments: {server_id: attachment_id} of every holder,
+            `moved` included, as they are after the move.
+        :returns: the holders' attachments after the new attach.
+        """
+        others = {server_id: attachment_id
+                  for server_id, attachment_id in attachments.items()
+                  if server_id != moved['id']}
+        self.detach_volume(moved, volume)
+        self.assertHeldBy(volume['id'], others, former_holders=[moved['id']])
+        self.attach_volume(moved, volume)
+        held = self.assertHeldBy(volume['id'], list(attachments))
+        self.assertEqual(
+            others, {server_id: held[server_id] for server_id in others},
+            'Attaching server %s again changed the other holders\' '
+            'attachments of volume %s' % (moved['id'], volume['id']))
+        return held
+
+    def assertDetachedOneByOne(self, volume, servers, attachments):
+        """Detach the servers in turn; the others keep the volume each time.
+
+        After each detach, exactly the servers not yet detached hold the
+        volume on both services, under their original attachment ids, and
+        nova lists it on none of those detached; after the last, nothing
+        holds it.
+
+        :param attachments: {server_id: attachment_id} of every server.
+        """
+        for index, server in enumerate(servers):
+            self.detach_volume(server, volume)
+            self.assertHeldBy(
+                volume['id'],
+                {s['id']: attachments[s['id']] for s in servers[index + 1:]},
+                former_holders=[s['id'] for s in servers[:index + 1]])
+
+    def create_held_plain_volume(self, server_count=2, volume_type=None):
+        """A new plain volume held by the first of `server_count` servers.
+
+        :param volume_type: the plain type's name (the class's plain type
+            when None); the volume must come out not multiattach.
+        :returns: (volume, servers); servers[0] holds the volume.
+        """
+        volume = self.create_plain_volume(volume_type=volume_type)
+        servers = self.create_servers(server_count)
+        self.attach_volume(servers[0], volume)
+        return volume, servers
+
+    def assertBootRefused(self, message, volume, **kwargs):
+        """Booting with the volume as a data disk is a 400; nothing is left.
+
+        The server would boot from [compute] image_ref with the volume in
+        its block_device_mapping_v2. Any server the request wrongly makes
+        is deleted at cleanup (registered before the request). Afterwards
+        no server carries the request's name and cinder holds no
+        attachment of the volume.
+
+        :param message: a fragment of the 400's reason.
+        :param kwargs: more server create arguments (min_count ...).
+        """
+        name = self.resource_name('refused')
+        self.expect_no_server_named(
+            name, multi_create=kwargs.get('min_count', 1) > 1)
+        self.assertRefused(
+            lib_exc.BadRequest, message, self.create_server_with_data_volume,
+            volume, name=name, wait_until=None, **kwargs)
+        self.assertEqual(
+            [], self.servers_client.list_servers(name='^%s' % name)[
+                'servers'],
+            'The refused boot request left servers behind')
+        self.assertReleased(volume['id'])
+
+    def assertAttachRefused(self, message, server_id, volume_id,
+                            microversion=None, holder_ids=()):
+        """Attaching the volume to the server is a 400; nothing is left.
+
+        Afterwards exactly the holders hold the volume on both services
+        (none: cinder holds no attachment of it, not even a reserved one)
+        and nova lists no volume on the server.
+
+        :param message: a fragment of the 400's reason.
+        :param microversion: the attach's compute microversion (the
+            class's when None).
+        :param holder_ids: the servers holding the volume before the
+            request.
+        """
+        self.assertRefused(
+            lib_exc.BadRequest, message,
+            self.volume_attachments_client.attach_volume,
+            server_id, volume_id,
+            microversion=microversion or self.compute_request_microversion)
+        self.assertHeldBy(volume_id, list(holder_ids))
+        self.assertEqual([], self.nova_attachments(server_id))
+
+    # -- retype (migration_policy 'never') ---------------------------------
+    # Every retype asks for migration_policy 'never': the rules under test
+    # are cinder's multiattach gates and the in-place type change. A
+    # migration would copy the data to another backend and, for an in-use
+    # volume, call nova's swap volume (behaviour rule 4), testing something
+    # else; with 'never' a retype the backend cannot do in place fails
+    # visibly (status restored, type kept) instead of starting one, even on
+    # a cloud that wrongly accepts the request.
+
+    def retype(self, volume_id, type_name):
+        """Ask for a retype in place (migration_policy 'never'): 202."""
+        self.volumes_client.retype_volume(
+            volume_id, new_type=type_name, migration_policy='never')
+
+    def wait_for_retype(self, volume_id):
+        """Wait until the volume leaves 'retyping'; return it.
+
+        Cinder sets 'retyping' before it answers 202 and restores the
+        previous status when the retype ends, done or failed.
+        """
+        def finished():
+            volume = self.volumes_client.show_volume(volume_id)['volume']
+            return volume['status'] != 'retyping', volume
+        return waiters.wait_until(
+            finished, 'the retype of volume %s to finish' % volume_id)
+
+    def assertTypeUnchanged(self, volume):
+        """The volume keeps the type and the multiattach flag it had.
+
+        :param volume: the volume as shown before the retype.
+        :returns: the volume as shown now.
+        """
+        shown = self.volumes_client.show_volume(volume['id'])['volume']
+        self.assertEqual(volume['volume_type'], shown['volume_type'],
+                         'The type of volume %s changed' % volume['id'])
+        self.assertIs(volume['multiattach'], shown['multiattach'],
+                      'The multiattach flag of volume %s (type %s) changed'
+                      % (volume['id'], shown['volume_type']))
+        return shown
 
 
 class MultiattachAdminBaseTest(MultiattachBaseTest):
@@ -459,21 +632,3 @@ class MultiattachAdminBaseTest(MultiattachBaseTest):
             cls.admin_volume_types_client.delete_volume_type,
             volume_type['id'])
         return volume_type
-
-    def assertAttachedOnHosts(self, volume_id, server_ids):
-        """Cinder connected each server's attachment on the server's host.
-
-        Cinder records the host of the connector nova sent when it
-        connected an attachment (shown to admins as the host_name of the
-        volume's attachments); nova's libvirt and fake drivers send their
-        own host name, nova's OS-EXT-SRV-ATTR:host. An attachment left
-        connected on the host a server moved away from shows here.
-        """
-        volume = self.admin_volumes_client.show_volume(volume_id)['volume']
-        self.assertEqual(
-            {server_id: self.server_host(server_id)
-             for server_id in server_ids},
-            {a['server_id']: a['host_name'] for a in volume['attachments']},
-            'The hosts cinder connected the attachments of volume %s on '
-            '(host_name), against the hosts nova runs the servers on'
-            % volume_id)

@@ -44,6 +44,10 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
 
     credentials = ['primary']
     compute_min_microversion = '2.60'
+    #: 'different' or 'same' in a class whose guests are booted on
+    #: different hosts or on one host (create_guests_on_hosts): it skips
+    #: unless the configuration says the cloud can place them so.
+    placement = None
 
     @classmethod
     def skip_checks(cls):
@@ -58,6 +62,8 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
                                    cls.compute_max_microversion)
         skips.unless_microversions(cls, 'volume', cls.volume_min_microversion,
                                    cls.volume_max_microversion)
+        if cls.placement:
+            skips.unless_placement(cls, cls.placement)
         super().skip_checks()
 
     @classmethod
@@ -147,8 +153,11 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
     def create_guests(self, count, **kwargs):
         return [self.create_guest(**kwargs) for _ in range(count)]
 
-    def create_guests_on_hosts(self, count, placement, first_kwargs=None):
+    def create_guests_on_hosts(self, count, placement=None,
+                               first_kwargs=None):
         """`count` guests on different hosts ('different') or on one.
+
+        `placement`: the class's when None.
 
         `first_kwargs`: more arguments of the first server's create_guest
         (e.g. volume_backed=True).
@@ -167,6 +176,7 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
 
         :returns: [(server, Guest)] in boot order.
         """
+        placement = placement or self.placement
         guests = []
         for index in range(count):
             kwargs = dict(first_kwargs or {}) if index == 0 else {}
@@ -207,10 +217,6 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
 
     # -- attachments -------------------------------------------------------
 
-    @property
-    def nova_microversion(self):
-        return self.compute_request_microversion
-
     def attach(self, server, volume):
         """Attach through nova; wait until cinder lists the attachment.
 
@@ -243,8 +249,8 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         """Run the filesystem handover; assert the file's exact content."""
         content = procedures.filesystem_handover(
             a, b, CONF.mattach.guest_filesystem)
-        self.assertEqual('%s\n%s\n' % (procedures.hello_line(a.name),
-                                       procedures.hello_line(b.name)),
+        self.assertEqual('%s\n%s\n' % (procedures.handover_line(a.name),
+                                       procedures.handover_line(b.name)),
                          content)
 
     def member_booted_with(self, server, guest, volume):

@@ -26,7 +26,7 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
     @decorators.attr(type='slow')
     @unstable.services('compute', 'volume', 'image', 'network')
     def test_filesystem_handover_on_running_servers(self):
-        """The operators' check on a volume attached to running servers.
+        """The filesystem handover on a volume attached to running servers.
 
         1. Create a multiattach volume; boot servers A and B and wait until
            both are SSH-able.
@@ -50,7 +50,7 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
     @decorators.attr(type='slow')
     @unstable.services('compute', 'volume', 'image', 'network')
     def test_filesystem_handover_on_servers_booted_with_the_volume(self):
-        """The operators' check on servers booted with the volume.
+        """The filesystem handover on servers booted with the volume.
 
         1. Create a multiattach volume.
         2. Boot server A from the image with the volume in its

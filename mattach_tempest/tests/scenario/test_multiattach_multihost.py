@@ -17,35 +17,34 @@ from tempest.lib import decorators
 from mattach_tempest.common import procedures
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.scenario import manager
-from mattach_tempest.tests import skips
 
 CONF = config.CONF
 
 
-class SurvivorIOMixin(object):
-    """The survivor-I/O test body, for guests placed by `placement`."""
+class SurvivorIOBaseTest(manager.MultiattachScenarioTest):
+    """The survivor-I/O test body, for guests placed by the class."""
 
-    def _survivor_io_across_a_detach(self, placement):
-        """Steps 1-6 of both survivor tests; S, L placed by `placement`."""
+    def _survivor_io_across_a_detach(self):
+        """Steps 1-6 of both survivor tests; S, L placed by the class."""
         volume = self.create_multiattach_volume()
         (server_s, guest_s), (server_l, guest_l) = (
-            self.create_guests_on_hosts(2, placement))
+            self.create_guests_on_hosts(2))
         survivor, leaving = self.attach_one_at_a_time(
             [(server_s, guest_s), (server_l, guest_l)], volume)
-        held = self.assertAttachedOnlyTo(volume['id'],
-                                         [server_s['id'], server_l['id']])
+        held = self.assertHeldBy(volume['id'],
+                                 [server_s['id'], server_l['id']])
 
         def detach(member):
             self.detach_and_forget(server_l, member, volume)
-            self.assertAttachments(
+            self.assertHeldBy(
                 volume['id'], {server_s['id']: held[server_s['id']]},
-                former_server_ids=[server_l['id']])
+                former_holders=[server_l['id']])
 
         def detach_survivor(member):
             self.detach_and_forget(server_s, member, volume)
-            self.assertUnattached(
+            self.assertReleased(
                 volume['id'],
-                former_server_ids=[server_s['id'], server_l['id']])
+                former_holders=[server_s['id'], server_l['id']])
 
         across = procedures.survivor_io_procedure(
             survivor, leaving, detach, detach_survivor,
@@ -55,14 +54,10 @@ class SurvivorIOMixin(object):
             'Rounds of the survivor\'s I/O loop after the detach')
 
 
-class MultiattachDifferentHostsDataPathTest(SurvivorIOMixin,
-                                            manager.MultiattachScenarioTest):
+class MultiattachDifferentHostsDataPathTest(SurvivorIOBaseTest):
     """Holders on different hosts (scheduler hint different_host)."""
 
-    @classmethod
-    def skip_checks(cls):
-        super().skip_checks()
-        skips.unless_placement(cls, 'different')
+    placement = 'different'
 
     @decorators.idempotent_id('5ea8a1ec-b4b3-428a-b6d8-d768c15c76a0')
     @decorators.attr(type='slow')
@@ -81,10 +76,10 @@ class MultiattachDifferentHostsDataPathTest(SurvivorIOMixin,
         5. A: mount, read exactly both lines, umount.
         """
         volume = self.create_multiattach_volume()
-        guests = self.create_guests_on_hosts(2, 'different')
+        guests = self.create_guests_on_hosts(2)
         a, b = self.attach_one_at_a_time(guests, volume)
-        self.assertAttachedOnlyTo(volume['id'],
-                                  [server['id'] for server, _g in guests])
+        self.assertHeldBy(volume['id'],
+                          [server['id'] for server, _g in guests])
         self.filesystem_handover(a, b)
 
     @decorators.idempotent_id('afbc1dc3-a03e-4809-afd1-f184ded7c898')
@@ -106,10 +101,10 @@ class MultiattachDifferentHostsDataPathTest(SurvivorIOMixin,
         """
         volume = self.create_multiattach_volume()
         guests = self.create_guests_on_hosts(
-            CONF.mattach.servers_per_volume, 'different')
+            CONF.mattach.servers_per_volume)
         members = self.attach_one_at_a_time(guests, volume)
-        self.assertAttachedOnlyTo(volume['id'],
-                                  [server['id'] for server, _g in guests])
+        self.assertHeldBy(volume['id'],
+                          [server['id'] for server, _g in guests])
         written = procedures.raw_block_procedure(
             members, CONF.mattach.raw_region_kib, self.pattern_tag())
         self.assertEqual(CONF.mattach.servers_per_volume, written)
@@ -138,17 +133,13 @@ class MultiattachDifferentHostsDataPathTest(SurvivorIOMixin,
         6. Detach S: the volume is available, no attachment left on
            either service.
         """
-        self._survivor_io_across_a_detach('different')
+        self._survivor_io_across_a_detach()
 
 
-class MultiattachSameHostDataPathTest(SurvivorIOMixin,
-                                      manager.MultiattachScenarioTest):
+class MultiattachSameHostDataPathTest(SurvivorIOBaseTest):
     """Holders on one host (scheduler hint same_host)."""
 
-    @classmethod
-    def skip_checks(cls):
-        super().skip_checks()
-        skips.unless_placement(cls, 'same')
+    placement = 'same'
 
     @decorators.idempotent_id('e1445a13-9757-4cb4-aefa-13daa465dc4f')
     @decorators.attr(type='slow')
@@ -171,4 +162,4 @@ class MultiattachSameHostDataPathTest(SurvivorIOMixin,
            intact; S reads all it and L wrote.
         6. Detach S: no attachment left on either service.
         """
-        self._survivor_io_across_a_detach('same')
+        self._survivor_io_across_a_detach()

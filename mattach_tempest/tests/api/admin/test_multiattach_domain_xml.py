@@ -86,7 +86,7 @@ class MultiattachDomainXmlTest(base.MultiattachAdminBaseTest):
         volume = self.create_multiattach_volume()
         servers = self.create_servers(2)
         self.attach_volume_to_servers(volume, servers)
-        self.assertAttachedOnlyTo(volume['id'], [s['id'] for s in servers])
+        self.assertHeldBy(volume['id'], [s['id'] for s in servers])
         for server in servers:
             self.assertSharedDisk(server['id'], volume['id'],
                                   read_only=False)
@@ -112,8 +112,8 @@ class MultiattachDomainXmlTest(base.MultiattachAdminBaseTest):
                                                          readonly=True)
         servers = self.create_servers(2)
         self.attach_volume_to_servers(volume, servers)
-        held = self.assertAttachedOnlyTo(volume['id'],
-                                         [s['id'] for s in servers])
+        held = self.assertHeldBy(volume['id'],
+                                 [s['id'] for s in servers])
         self.assertEqual(
             ['ro'] * len(servers),
             [self.attachments_client.show_attachment(attachment_id)[

@@ -1,9 +1,10 @@
 """Multiattach and encryption do not mix.
 
-Spec rules [6] and [5]: a volume of a type that is both multiattach and
-encrypted is refused (400), and so is a retype to such a type. Creating
-the type (extra spec multiattach="<is> True" plus a LUKS front-end
-encryption type) needs admin; the refused requests are the primary user's.
+Behaviour rules 6 and 5 (doc/source/behaviour.rst): a volume of a type
+that is both multiattach and encrypted is refused (400), and so is a
+retype to such a type. Creating the type (extra spec multiattach="<is>
+True" plus a LUKS front-end encryption type) needs admin; the refused
+requests are the primary user's.
 """
 
 from tempest import config
@@ -13,7 +14,6 @@ from tempest.lib import exceptions as lib_exc
 from mattach_tempest.common import known_defects
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api.admin import own_types
-from mattach_tempest.tests.api import retype
 from mattach_tempest.tests import skips
 
 CONF = config.CONF
@@ -86,8 +86,7 @@ class EncryptedMultiattachCreateNegativeTest(
             params={'name': name})['volumes'])
 
 
-class EncryptedMultiattachRetypeNegativeTest(
-        retype.RetypeMixin, EncryptedMultiattachTypeBaseTest):
+class EncryptedMultiattachRetypeNegativeTest(EncryptedMultiattachTypeBaseTest):
     """No retype to an encrypted multiattach type.
 
     Cinder's API checks the target type before anything touches a key

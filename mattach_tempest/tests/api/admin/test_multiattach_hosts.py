@@ -9,11 +9,9 @@ from tempest.lib import decorators
 
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 
 
-class MultiattachAdminDifferentHostsTest(shared_volume.SharedVolumeMixin,
-                                         base.MultiattachAdminBaseTest):
+class MultiattachAdminDifferentHostsTest(base.MultiattachAdminBaseTest):
     """Servers on two named hosts share a volume."""
 
     placement = 'different'
@@ -37,8 +35,7 @@ class MultiattachAdminDifferentHostsTest(shared_volume.SharedVolumeMixin,
         self.assertDetachedOneByOne(volume, servers, attachments)
 
 
-class MultiattachAdminSameHostTest(shared_volume.SharedVolumeMixin,
-                                   base.MultiattachAdminBaseTest):
+class MultiattachAdminSameHostTest(base.MultiattachAdminBaseTest):
     """Servers on one named host share a volume."""
 
     placement = 'same'

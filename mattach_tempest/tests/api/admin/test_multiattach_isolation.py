@@ -10,11 +10,9 @@ from tempest.lib import decorators
 
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 
 
-class MultiattachAllTenantsTest(shared_volume.SharedVolumeMixin,
-                                base.MultiattachAdminBaseTest):
+class MultiattachAllTenantsTest(base.MultiattachAdminBaseTest):
     """The primary's shared volume, as an admin lists it across projects."""
 
     volume_min_microversion = '3.27'

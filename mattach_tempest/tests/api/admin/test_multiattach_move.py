@@ -27,7 +27,6 @@ from tempest.lib import decorators
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 from mattach_tempest.tests import skips
 
 CONF = config.CONF
@@ -53,8 +52,7 @@ DONE = 'done'
 FAILED = ('error', 'failed', 'cancelled', 'reverted')
 
 
-class MultiattachMoveTestBase(shared_volume.SharedVolumeMixin,
-                              base.MultiattachAdminBaseTest):
+class MultiattachMoveTestBase(base.MultiattachAdminBaseTest):
     """Two holders on two hosts; moving the first, and what must hold."""
 
     placement = 'different'
@@ -83,14 +81,14 @@ class MultiattachMoveTestBase(shared_volume.SharedVolumeMixin,
             self.assertPlacement([moved, other], 'different',
                                  self.server_host)
             self.attach_volume(other, volume)
-            attachments = self.volume_attachments(volume['id'])
-            self.assertAttachments(volume['id'], attachments)
+            attachments = self.assertHeldBy(volume['id'],
+                                            [moved['id'], other['id']])
         else:
             volume, (moved, other), attachments = self.create_shared_volume(
                 placement='different', host_of=self.server_host)
         source, destination = (self.server_host(moved['id']),
                                self.server_host(other['id']))
-        self.assertAttachedOnHosts(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments, on_hosts=True)
         return volume, moved, other, attachments, source, destination
 
     def wait_for_migration(self, server_id, migration_type, status):
@@ -138,8 +136,8 @@ class MultiattachMoveTestBase(shared_volume.SharedVolumeMixin,
         :param attachments: {server_id: attachment_id} before the move.
         :returns: {server_id: attachment_id} after it.
         """
-        held = self.assertAttachedOnlyTo(volume['id'],
-                                         [moved['id'], other['id']])
+        held = self.assertHeldBy(volume['id'], [moved['id'], other['id']],
+                                 on_hosts=True)
         self.assertEqual(
             attachments[other['id']], held[other['id']],
             'Moving server %s changed the attachment of server %s, which '
@@ -148,13 +146,12 @@ class MultiattachMoveTestBase(shared_volume.SharedVolumeMixin,
             attachments[moved['id']], held[moved['id']],
             'Server %s holds the volume under the attachment of the host it '
             'left' % moved['id'])
-        self.assertAttachedOnHosts(volume['id'], held)
         return held
 
     def assertReattachesAfterMove(self, volume, server, held):
         """A holder detaches and attaches again on the host A moved to."""
         held = self.assertMovedHolderReattaches(volume, server, held)
-        self.assertAttachedOnHosts(volume['id'], held)
+        self.assertHeldBy(volume['id'], held, on_hosts=True)
 
 
 class MultiattachColdMigrateTest(MultiattachMoveTestBase):

@@ -1,14 +1,15 @@
 """Rebuilding a server whose root volume another server also holds.
 
-Spec rule [13]: from compute 2.93 nova rebuilds a volume-backed server by
-having cinder re-image its root volume. Cinder refuses to re-image a volume
-attached to more than one server (409): the other server would see its
-disk rewritten under it. Nova answers the rebuild (202) before it asks
-cinder, so the refusal surfaces asynchronously: the compute service aborts
-the rebuild (BuildAbortException) and the server goes to ERROR with a
-fault whose message is nova's generic reason; cinder's own reason is in the
-fault's details, which nova shows to admins only. Hence an admin class:
-the primary user rebuilds, admin reads why it failed.
+Behaviour rule 13 (doc/source/behaviour.rst): from compute 2.93 nova
+rebuilds a volume-backed server by having cinder re-image its root volume.
+Cinder refuses to re-image a volume attached to more than one server
+(409): the other server would see its disk rewritten under it. Nova
+answers the rebuild (202) before it asks cinder, so the refusal surfaces
+asynchronously: the compute service aborts the rebuild
+(BuildAbortException) and the server goes to ERROR with a fault whose
+message is nova's generic reason; cinder's own reason is in the fault's
+details, which nova shows to admins only. Hence an admin class: the
+primary user rebuilds, admin reads why it failed.
 """
 
 from tempest import config
@@ -18,7 +19,6 @@ from tempest.lib import decorators
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 
 CONF = config.CONF
 
@@ -30,12 +30,11 @@ REIMAGE_REFUSED = ('Cannot re-image a volume which is attached to more '
                    'than one server.')
 
 
-class MultiattachRebuildReimageNegativeTest(shared_volume.SharedVolumeMixin,
-                                            base.MultiattachAdminBaseTest):
+class MultiattachRebuildReimageNegativeTest(base.MultiattachAdminBaseTest):
     """Rebuild with reimage of a shared root volume fails, others intact."""
 
     # Rebuild of a volume-backed server re-images its root volume.
-    min_microversion = '2.93'
+    compute_min_microversion = '2.93'
 
     @classmethod
     def setup_clients(cls):
@@ -101,6 +100,6 @@ class MultiattachRebuildReimageNegativeTest(shared_volume.SharedVolumeMixin,
 
         # Nova replaced A's attachment with a reserved claim before asking
         # cinder to re-image; the abort leaves the claim.
-        held = self.assertAttachedOnlyTo(volume['id'], [other['id']],
-                                         claimed_by=[booted['id']])
+        held = self.assertHeldBy(volume['id'], [other['id']],
+                                 claimed_by=[booted['id']])
         self.assertEqual(other_attachment, held[other['id']])

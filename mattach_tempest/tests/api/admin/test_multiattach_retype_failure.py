@@ -1,12 +1,12 @@
 """A retype to a multiattach type that fails leaves the volume as it was.
 
-Spec rule [5]: a retype that needs a migration under migration_policy
-'never' fails asynchronously and cinder restores the volume's status.
-Cinder's API sets the volume's multiattach flag from the target type as
-soon as it accepts the retype, before the scheduler and the backend have
-done anything: when the retype then fails, the volume must not be left
-flagged multiattach while its type, and its backend, are plain ones
-(nova would let servers share it).
+Behaviour rule 5 (doc/source/behaviour.rst): a retype that needs a
+migration under migration_policy 'never' fails asynchronously and cinder
+restores the volume's status. Cinder's API sets the volume's multiattach
+flag from the target type as soon as it accepts the retype, before the
+scheduler and the backend have done anything: when the retype then fails,
+the volume must not be left flagged multiattach while its type, and its
+backend, are plain ones (nova would let servers share it).
 
 Making a retype fail needs a type the volume's backend cannot serve: one
 whose volume_backend_name names no backend, which only admin can create.
@@ -20,11 +20,9 @@ from tempest.lib import decorators
 from mattach_tempest.common import known_defects
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api.admin import own_types
-from mattach_tempest.tests.api import retype
 
 
-class MultiattachFailedRetypeTest(retype.RetypeMixin,
-                                  own_types.OwnTypesAdminTest):
+class MultiattachFailedRetypeTest(own_types.OwnTypesAdminTest):
     """A failed retype to multiattach does not make a volume multiattach."""
 
     plain_type = None

@@ -1,13 +1,14 @@
 """Swapping a multiattach volume two servers hold: who may, and when not.
 
-Spec rule [4]. PUT servers/{id}/os-volume_attachments/{volume} with
-another volumeId (a swap) is cinder's half of a volume migration. nova
-checks, in this order: the policy (service role or admin, 403 for a user:
+Behaviour rule 4 (doc/source/behaviour.rst). PUT
+servers/{id}/os-volume_attachments/{volume} with another volumeId (a swap)
+is cinder's half of a volume migration. nova checks, in this order: the
+policy (service role or admin, 403 for a user:
 tests/api/compute/test_multiattach_negative.py), that cinder is migrating
 the old volume (409, bug 2112187), then, in the compute API, that the old
-volume has at most one read/write attachment (400). A direct call, even
-an admin's, stops at the second check; only cinder, migrating the volume
-to another backend, reaches the third.
+volume has at most one read/write attachment (400). A direct call, even an
+admin's, stops at the second check; only cinder, migrating the volume to
+another backend, reaches the third.
 """
 
 from tempest import config
@@ -18,7 +19,6 @@ from tempest.lib import exceptions as lib_exc
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 
 CONF = config.CONF
 
@@ -28,8 +28,7 @@ NOT_MIGRATING = ('volume %s is not migrating; this API should only be '
                  'called by Cinder')
 
 
-class MultiattachAdminSwapNegativeTest(shared_volume.SharedVolumeMixin,
-                                       base.MultiattachAdminBaseTest):
+class MultiattachAdminSwapNegativeTest(base.MultiattachAdminBaseTest):
     """An admin's direct swap passes the policy and is refused all the same."""
 
     @classmethod
@@ -64,13 +63,12 @@ class MultiattachAdminSwapNegativeTest(shared_volume.SharedVolumeMixin,
             lib_exc.Conflict, NOT_MIGRATING % volume['id'],
             self.admin_volume_attachments_client.update_volume_attachment,
             servers[0]['id'], volume['id'], new_volume['id'],
-            microversion=self.request_microversion)
-        self.assertAttachments(volume['id'], attachments)
-        self.assertUnattached(new_volume['id'])
+            microversion=self.compute_request_microversion)
+        self.assertHeldBy(volume['id'], attachments)
+        self.assertReleased(new_volume['id'])
 
 
-class MultiattachMigrationSwapNegativeTest(shared_volume.SharedVolumeMixin,
-                                           base.MultiattachAdminBaseTest):
+class MultiattachMigrationSwapNegativeTest(base.MultiattachAdminBaseTest):
     """Cinder cannot migrate a volume two servers hold read/write.
 
     Migrating an attached volume, cinder creates the new volume on the
@@ -197,7 +195,7 @@ class MultiattachMigrationSwapNegativeTest(shared_volume.SharedVolumeMixin,
             ' nova must refuse to swap a multiattach volume with more than '
             'one read/write attachment' % (volume['id'], sorted(attachments)))
         self.assertEqual(host, migrated['os-vol-host-attr:host'])
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)
         waiters.wait_until(
             lambda: (not self.migration_volumes(volume), None),
             'cinder to delete the destination volume of the failed '

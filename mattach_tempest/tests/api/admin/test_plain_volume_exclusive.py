@@ -12,11 +12,9 @@ from tempest.lib import exceptions as lib_exc
 
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 
 
-class PlainVolumeStatusResetNegativeTest(shared_volume.SharedVolumeMixin,
-                                         base.MultiattachAdminBaseTest):
+class PlainVolumeStatusResetNegativeTest(base.MultiattachAdminBaseTest):
     """A held plain volume reset to available goes to no second server."""
 
     @classmethod
@@ -57,10 +55,10 @@ class PlainVolumeStatusResetNegativeTest(shared_volume.SharedVolumeMixin,
         self.reset_volume_status(volume['id'], 'available')
         self.assertRefused(
             lib_exc.BadRequest,
-            shared_volume.PLAIN_VOLUME_HELD % volume['id'] + server_a['id'],
+            base.PLAIN_VOLUME_HELD % volume['id'] + server_a['id'],
             self.volume_attachments_client.attach_volume,
             server_b['id'], volume['id'],
-            microversion=self.request_microversion)
+            microversion=self.compute_request_microversion)
         self.reset_volume_status(volume['id'], 'in-use')
-        self.assertAttachedOnlyTo(volume['id'], [server_a['id']])
-        self.assertEqual([], self.nova_volume_ids(server_b['id']))
+        self.assertHeldBy(volume['id'], [server_a['id']])
+        self.assertEqual([], self.nova_attachments(server_b['id']))

@@ -1,13 +1,13 @@
 """Booting servers with a multiattach volume in their block device mapping.
 
-Spec rule [1]: from compute 2.60 a multiattach volume may be given to a
-server at boot, as its root disk or as a data disk, also while another
-server already holds it (the runbook of operator docs 000/004: two servers
-booted with the same volume). Rule [6]: a bootable multiattach volume is
-allowed. Rule [9]: deleting a server whose mapping says
-delete_on_termination=True while another server holds the volume removes
-only that server's attachment; nova's delete of the volume fails and is
-ignored.
+Behaviour rule 1 (doc/source/behaviour.rst): from compute 2.60 a
+multiattach volume may be given to a server at boot, as its root disk or
+as a data disk, also while another server already holds it (the runbook of
+operator docs 000/004: two servers booted with the same volume). Rule 6: a
+bootable multiattach volume is allowed. Rule 9: deleting a server whose
+mapping says delete_on_termination=True while another server holds the
+volume removes only that server's attachment; nova's delete of the volume
+fails and is ignored.
 """
 
 from tempest import config
@@ -39,7 +39,7 @@ class MultiattachBootTest(base.MultiattachBaseTest):
         """
         volume = self.create_bootable_multiattach_volume()
         server = self.create_server_from_volume(volume)
-        self.assertAttachedOnlyTo(volume['id'], [server['id']])
+        self.assertHeldBy(volume['id'], [server['id']])
 
     @decorators.idempotent_id('94b1c529-c27a-4186-8c9e-17577c83f6b6')
     @unstable.services('compute', 'volume', 'image')
@@ -62,11 +62,11 @@ class MultiattachBootTest(base.MultiattachBaseTest):
         """
         volume = self.create_multiattach_volume()
         first = self.create_server_with_data_volume(volume)
-        first_attachment = self.assertAttachedOnlyTo(
+        first_attachment = self.assertHeldBy(
             volume['id'], [first['id']])
 
         second = self.create_server_with_data_volume(volume)
-        held = self.assertAttachedOnlyTo(
+        held = self.assertHeldBy(
             volume['id'], [first['id'], second['id']])
         self.assertEqual(first_attachment[first['id']], held[first['id']])
         self.assertNotEqual(held[first['id']], held[second['id']])
@@ -79,7 +79,7 @@ class MultiattachDeleteOnTerminationTest(base.MultiattachBaseTest):
     can check that the server really asked for the delete.
     """
 
-    min_microversion = '2.79'
+    compute_min_microversion = '2.79'
 
     @decorators.idempotent_id('6609a856-aee1-4c8d-8353-93cb2760e9e1')
     @unstable.services('compute', 'volume', 'image')
@@ -103,7 +103,7 @@ class MultiattachDeleteOnTerminationTest(base.MultiattachBaseTest):
             volume, delete_on_termination=True)
         doomed_view = self.volume_attachments_client.show_volume_attachment(
             doomed['id'], volume['id'],
-            microversion=self.request_microversion)['volumeAttachment']
+            microversion=self.compute_request_microversion)['volumeAttachment']
         self.assertIs(True, doomed_view['delete_on_termination'])
 
         holder = self.create_server()
@@ -114,6 +114,6 @@ class MultiattachDeleteOnTerminationTest(base.MultiattachBaseTest):
         unstable.wait_for_server_termination(
             self.servers_client, doomed['id'])
 
-        self.assertAttachments(volume['id'],
-                               {holder['id']: holder_attachment},
-                               former_server_ids=[doomed['id']])
+        self.assertHeldBy(volume['id'],
+                          {holder['id']: holder_attachment},
+                          former_holders=[doomed['id']])

@@ -1,13 +1,13 @@
 """Attaching one multiattach volume to several servers at the same moment.
 
-Spec rule [7]: cinder reserves a multiattach volume only while it is
-available, in-use or downloading; while another attach holds it reserved
-or attaching, a reserve is refused with 400 "Invalid volume: Volume ...
-status must be ... to reserve, but the current status is ...", which nova
-passes on (as a 400) below compute 2.101. Parallel attaches therefore race
-by design: each must either succeed or be refused cleanly, and the volume
-must end up consistent, never stuck reserved or attaching (the old
-reserve race, bug 1096983).
+Behaviour rule 7 (doc/source/behaviour.rst): cinder reserves a multiattach
+volume only while it is available, in-use or downloading; while another
+attach holds it reserved or attaching, a reserve is refused with 400
+"Invalid volume: Volume ... status must be ... to reserve, but the current
+status is ...", which nova passes on (as a 400) below compute 2.101.
+Parallel attaches therefore race by design: each must either succeed or be
+refused cleanly, and the volume must end up consistent, never stuck
+reserved or attaching (the old reserve race, bug 1096983).
 """
 
 from concurrent import futures
@@ -20,7 +20,6 @@ from tempest.lib import exceptions as lib_exc
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 
 CONF = config.CONF
 
@@ -28,13 +27,12 @@ CONF = config.CONF
 RESERVE_CONFLICT = 'to reserve, but the current status is'
 
 
-class MultiattachConcurrentAttachTest(shared_volume.SharedVolumeMixin,
-                                      base.MultiattachBaseTest):
+class MultiattachConcurrentAttachTest(base.MultiattachBaseTest):
     """K attach requests for one volume, all sent at once."""
 
     # From 2.101 nova answers an attach 202 and a refusal happens later,
     # out of sight: below it, every refusal comes back with the request.
-    max_microversion = '2.100'
+    compute_max_microversion = '2.100'
 
     def attach_all_at_once(self, volume_id, server_ids):
         """Send one attach per server, all released at the same moment.
@@ -53,8 +51,9 @@ class MultiattachConcurrentAttachTest(shared_volume.SharedVolumeMixin,
         def attach(client, server_id):
             start.wait()
             try:
-                client.attach_volume(server_id, volume_id,
-                                     microversion=self.request_microversion)
+                client.attach_volume(
+                    server_id, volume_id,
+                    microversion=self.compute_request_microversion)
             except lib_exc.TempestException as exc:
                 return exc
             return None
@@ -111,6 +110,6 @@ class MultiattachConcurrentAttachTest(shared_volume.SharedVolumeMixin,
         self.assertNotEqual([], accepted,
                             'All %d attach requests were refused' % count)
 
-        self.assertAttachedOnlyTo(
+        self.assertHeldBy(
             volume['id'], accepted,
-            former_server_ids=set(outcomes) - set(accepted))
+            former_holders=set(outcomes) - set(accepted))

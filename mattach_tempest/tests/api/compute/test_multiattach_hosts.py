@@ -14,11 +14,9 @@ from tempest.lib import decorators
 
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 
 
-class MultiattachDifferentHostsTest(shared_volume.SharedVolumeMixin,
-                                    base.MultiattachBaseTest):
+class MultiattachDifferentHostsTest(base.MultiattachBaseTest):
     """Servers on two hosts share a volume."""
 
     placement = 'different'
@@ -41,8 +39,7 @@ class MultiattachDifferentHostsTest(shared_volume.SharedVolumeMixin,
         self.assertDetachedOneByOne(volume, servers, attachments)
 
 
-class MultiattachSameHostTest(shared_volume.SharedVolumeMixin,
-                              base.MultiattachBaseTest):
+class MultiattachSameHostTest(base.MultiattachBaseTest):
     """Servers on one host share a volume."""
 
     placement = 'same'

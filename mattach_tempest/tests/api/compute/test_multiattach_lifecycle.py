@@ -1,7 +1,7 @@
 """Server lifecycle operations on one of two servers sharing a volume.
 
 Nova has no multiattach check for reboot, stop/start, resize or a server
-snapshot (spec rule [13]: a snapshot of a volume-backed server whose root
+snapshot (behaviour rule 13: a snapshot of a volume-backed server whose root
 volume is multiattach is allowed; resize re-creates the resized server's
 attachment and leaves the volume briefly reserved). Whatever one server
 goes through, the other server's attachment must stay as it was: same
@@ -16,14 +16,12 @@ from tempest.lib import decorators
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 from mattach_tempest.tests import skips
 
 CONF = config.CONF
 
 
-class MultiattachLifecycleTest(shared_volume.SharedVolumeMixin,
-                               base.MultiattachBaseTest):
+class MultiattachLifecycleTest(base.MultiattachBaseTest):
     """Reboot and stop/start leave every attachment as it was."""
 
     @decorators.idempotent_id('856ffea9-3e68-4575-804e-f909a4d439df')
@@ -46,7 +44,7 @@ class MultiattachLifecycleTest(shared_volume.SharedVolumeMixin,
         unstable.wait_for_server_status(
             self.servers_client, rebooted['id'], 'ACTIVE')
 
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)
 
     @decorators.idempotent_id('ed20f90c-31ed-49e2-9e5c-280977abe6ca')
     @unstable.services('compute', 'volume')
@@ -65,12 +63,12 @@ class MultiattachLifecycleTest(shared_volume.SharedVolumeMixin,
         self.servers_client.stop_server(cycled['id'])
         unstable.wait_for_server_status(
             self.servers_client, cycled['id'], 'SHUTOFF')
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)
 
         self.servers_client.start_server(cycled['id'])
         unstable.wait_for_server_status(
             self.servers_client, cycled['id'], 'ACTIVE')
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)
 
 
 def skip_unless_resize(cls):
@@ -83,8 +81,7 @@ def skip_unless_resize(cls):
             'equals flavor_ref')
 
 
-class MultiattachResizeTest(shared_volume.SharedVolumeMixin,
-                            base.MultiattachBaseTest):
+class MultiattachResizeTest(base.MultiattachBaseTest):
     """Resize of one server sharing a volume."""
 
     @classmethod
@@ -117,13 +114,12 @@ class MultiattachResizeTest(shared_volume.SharedVolumeMixin,
                                           CONF.compute.flavor_ref_alt)
         self.confirm_resize(resized['id'])
 
-        held = self.assertAttachedOnlyTo(
+        held = self.assertHeldBy(
             volume['id'], [resized['id'], other['id']])
         self.assertEqual(attachments[other['id']], held[other['id']])
 
 
-class MultiattachResizeAcrossHostsTest(shared_volume.SharedVolumeMixin,
-                                       base.MultiattachBaseTest):
+class MultiattachResizeAcrossHostsTest(base.MultiattachBaseTest):
     """Resize of one of two servers that share a volume from two hosts.
 
     Where the resized server lands is nova's choice, and a user cannot
@@ -183,7 +179,7 @@ class MultiattachResizeAcrossHostsTest(shared_volume.SharedVolumeMixin,
                 host_id, self.server_host_id(resized['id']),
                 'Server %s was resized on its own host although [mattach] '
                 'allow_resize_to_same_host = False' % resized['id'])
-        held = self.assertAttachedOnlyTo(
+        held = self.assertHeldBy(
             volume['id'], [resized['id'], other['id']])
         self.assertEqual(attachments[other['id']], held[other['id']],
                          'The resize of server %s changed the attachment of '
@@ -272,7 +268,8 @@ class MultiattachVolumeBackedSnapshotTest(base.MultiattachBaseTest):
         snapshotted = self.create_server_from_volume(volume)
         other = self.create_server()
         self.attach_volume(other, volume)
-        attachments = self.volume_attachments(volume['id'])
+        attachments = self.assertHeldBy(volume['id'],
+                                        [snapshotted['id'], other['id']])
 
         name = self.resource_name('image')
         self.expect_no_snapshots_of(volume['id'])
@@ -295,5 +292,4 @@ class MultiattachVolumeBackedSnapshotTest(base.MultiattachBaseTest):
             for mapping in mappings if mapping.get('snapshot_id')]
         self.assertEqual([volume['id']], snapshot_volumes)
 
-        self.assertEqual(attachments, self.assertAttachedOnlyTo(
-            volume['id'], [snapshotted['id'], other['id']]))
+        self.assertHeldBy(volume['id'], attachments)

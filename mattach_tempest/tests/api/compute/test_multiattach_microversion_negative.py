@@ -1,16 +1,16 @@
 """Below compute 2.60 nova refuses multiattach volumes.
 
-Spec rule [1]: at a compute microversion below 2.60 a multiattach volume is
-refused with 400, even for its first attachment, both when attaching it
-to a server and when booting a server with it in block_device_mapping_v2
-(nova compute/utils.py check_attach_and_reserve_volume).
+Behaviour rule 1 (doc/source/behaviour.rst): at a compute microversion
+below 2.60 a multiattach volume is refused with 400, even for its first
+attachment, both when attaching it to a server and when booting a server
+with it in block_device_mapping_v2 (nova compute/utils.py
+check_attach_and_reserve_volume).
 """
 
 from tempest.lib import decorators
 
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 
 # The last compute microversion without multiattach volumes.
 OLD_MICROVERSION = '2.59'
@@ -18,8 +18,7 @@ OLD_MICROVERSION_REFUSAL = ('Multiattach volumes are only supported '
                             'starting with compute API version 2.60.')
 
 
-class MultiattachOldMicroversionNegativeTest(shared_volume.SharedVolumeMixin,
-                                             base.MultiattachBaseTest):
+class MultiattachOldMicroversionNegativeTest(base.MultiattachBaseTest):
     """Every compute request of this class is sent at 2.59.
 
     A class of its own: the microversion fixture resets the request
@@ -27,8 +26,8 @@ class MultiattachOldMicroversionNegativeTest(shared_volume.SharedVolumeMixin,
     2.59 must not share a class with tests at 2.60.
     """
 
-    min_microversion = OLD_MICROVERSION
-    max_microversion = OLD_MICROVERSION
+    compute_min_microversion = OLD_MICROVERSION
+    compute_max_microversion = OLD_MICROVERSION
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('460e4771-4ddf-4d34-ab82-c42942972396')

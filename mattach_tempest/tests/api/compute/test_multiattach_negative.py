@@ -1,10 +1,10 @@
 """What nova and cinder refuse to do with a multiattach volume.
 
-Spec rules: [2] a second attach of the volume to the same server; [3]
-attaching it to a shelved-offloaded server; [9] deleting it while
-attached; [1] a multi-create request with it in the bdm; [4] a user's
-swap of it while two servers hold it. Each refusal leaves every existing
-attachment as it was.
+Behaviour rules (doc/source/behaviour.rst): 2, a second attach of the
+volume to the same server; 3, attaching it to a shelved-offloaded server;
+9, deleting it while attached; 1, a multi-create request with it in the
+bdm; 4, a user's swap of it while two servers hold it. Each refusal leaves
+every existing attachment as it was.
 """
 
 from tempest.common import compute
@@ -13,7 +13,6 @@ from tempest.lib import exceptions as lib_exc
 
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 
 # nova policies/volumes_attachments.py: swap is for the service role (and
 # admin); nova exception.PolicyNotAuthorized (403) for anyone else.
@@ -22,8 +21,7 @@ SWAP_POLICY_REFUSED = ("Policy doesn't allow "
                        "performed.")
 
 
-class MultiattachNegativeTest(shared_volume.SharedVolumeMixin,
-                              base.MultiattachBaseTest):
+class MultiattachNegativeTest(base.MultiattachBaseTest):
     """Refusals around an attached multiattach volume."""
 
     @decorators.attr(type='negative')
@@ -46,8 +44,9 @@ class MultiattachNegativeTest(shared_volume.SharedVolumeMixin,
             lib_exc.BadRequest,
             'Invalid volume: volume %s already attached' % volume['id'],
             self.volume_attachments_client.attach_volume,
-            server_id, volume['id'], microversion=self.request_microversion)
-        self.assertAttachments(volume['id'], attachments)
+            server_id, volume['id'],
+            microversion=self.compute_request_microversion)
+        self.assertHeldBy(volume['id'], attachments)
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('6ed6a500-ca56-4c86-8a5e-1cd5261cb581')
@@ -66,7 +65,7 @@ class MultiattachNegativeTest(shared_volume.SharedVolumeMixin,
             lib_exc.BadRequest,
             'Invalid volume: Volume status must be available or error',
             self.volumes_client.delete_volume, volume['id'])
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('34aff359-f824-42af-8534-f0de2886e384')
@@ -123,13 +122,12 @@ class MultiattachNegativeTest(shared_volume.SharedVolumeMixin,
             lib_exc.Forbidden, SWAP_POLICY_REFUSED,
             self.volume_attachments_client.update_volume_attachment,
             server_id, volume['id'], new_volume['id'],
-            microversion=self.request_microversion)
-        self.assertAttachments(volume['id'], attachments)
-        self.assertUnattached(new_volume['id'])
+            microversion=self.compute_request_microversion)
+        self.assertHeldBy(volume['id'], attachments)
+        self.assertReleased(new_volume['id'])
 
 
-class MultiattachShelvedNegativeTest(shared_volume.SharedVolumeMixin,
-                                     base.MultiattachBaseTest):
+class MultiattachShelvedNegativeTest(base.MultiattachBaseTest):
     """A shelved-offloaded server takes no multiattach volume."""
 
     @classmethod

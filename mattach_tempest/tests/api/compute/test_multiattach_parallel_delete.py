@@ -16,10 +16,9 @@ from tempest.lib import decorators
 
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 
 
-class ParallelDeleteMixin(shared_volume.SharedVolumeMixin):
+class ParallelDeleteBaseTest(base.MultiattachBaseTest):
     """The parallel delete of the servers sharing a volume, and after."""
 
     def check_parallel_delete(self, server_count):
@@ -39,17 +38,16 @@ class ParallelDeleteMixin(shared_volume.SharedVolumeMixin):
         for server in servers:
             unstable.wait_for_server_termination(
                 self.servers_client, server['id'])
-        self.assertUnattached(volume['id'])
+        self.assertReleased(volume['id'])
 
         fresh = self.create_server()
         attachment_id = self.attach_volume(fresh, volume)['attachment_id']
-        self.assertAttachments(volume['id'], {fresh['id']: attachment_id})
+        self.assertHeldBy(volume['id'], {fresh['id']: attachment_id})
         self.detach_volume(fresh, volume)
-        self.assertUnattached(volume['id'], former_server_ids=[fresh['id']])
+        self.assertReleased(volume['id'], former_holders=[fresh['id']])
 
 
-class MultiattachParallelDeleteSameHostTest(ParallelDeleteMixin,
-                                            base.MultiattachBaseTest):
+class MultiattachParallelDeleteSameHostTest(ParallelDeleteBaseTest):
     """Servers on one host sharing a volume, deleted at once."""
 
     placement = 'same'
@@ -85,8 +83,7 @@ class MultiattachParallelDeleteSameHostTest(ParallelDeleteMixin,
         self.check_parallel_delete(3)
 
 
-class MultiattachParallelDeleteDifferentHostsTest(ParallelDeleteMixin,
-                                                  base.MultiattachBaseTest):
+class MultiattachParallelDeleteDifferentHostsTest(ParallelDeleteBaseTest):
     """Servers on different hosts sharing a volume, deleted at once."""
 
     placement = 'different'

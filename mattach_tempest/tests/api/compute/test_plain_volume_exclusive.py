@@ -13,7 +13,6 @@ from tempest.lib import exceptions as lib_exc
 
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 
 # cinder volume/api.py _attachment_reserve(), InvalidVolume (400): the
 # statuses in which a plain volume can be reserved.
@@ -21,8 +20,7 @@ PLAIN_RESERVE_REFUSED = ('Volume %s status must be available or downloading '
                          'to reserve, but the current status is in-use.')
 
 
-class PlainVolumeBaseTest(shared_volume.SharedVolumeMixin,
-                          base.MultiattachBaseTest):
+class PlainVolumeBaseTest(base.MultiattachBaseTest):
     """Plain volumes only: no multiattach type is needed."""
 
     @classmethod
@@ -51,7 +49,7 @@ class PlainVolumeExclusiveTest(PlainVolumeBaseTest):
         """
         volume, (server_a, server_b) = self.create_held_plain_volume()
         self.assertAttachRefused(
-            shared_volume.PLAIN_VOLUME_HELD % volume['id'] + server_a['id'],
+            base.PLAIN_VOLUME_HELD % volume['id'] + server_a['id'],
             server_b['id'], volume['id'], holder_ids=[server_a['id']])
 
 
@@ -84,4 +82,4 @@ class PlainVolumeReserveNegativeTest(PlainVolumeBaseTest):
             lib_exc.BadRequest, PLAIN_RESERVE_REFUSED % volume['id'],
             self.attachments_client.create_attachment, volume['id'],
             instance_id=other_instance)
-        self.assertAttachedOnlyTo(volume['id'], [server_a['id']])
+        self.assertHeldBy(volume['id'], [server_a['id']])

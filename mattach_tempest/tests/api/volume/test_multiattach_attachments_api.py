@@ -1,10 +1,10 @@
 """Cinder's attachments API on multiattach volumes, with and without nova.
 
-Spec rules: [8] a user cannot delete the attachments nova made (bug
-2004555: nova calls cinder with a service token, a user has none); [7]
-the attachments API lifecycle (reserve, connect, complete, list, delete)
-works for users on a multiattach volume without nova, one attachment in
-flight at a time.
+Behaviour rules (doc/source/behaviour.rst): 8, a user cannot delete the
+attachments nova made (bug 2004555: nova calls cinder with a service
+token, a user has none); 7, the attachments API lifecycle (reserve,
+connect, complete, list, delete) works for users on a multiattach volume
+without nova, one attachment in flight at a time.
 
 The cinder-only tests give cinder a connector of their own: an iSCSI
 initiator's (name, host, a documentation address) that no host ever logs
@@ -23,7 +23,6 @@ from tempest.lib import exceptions as lib_exc
 from mattach_tempest.common import known_defects
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 from mattach_tempest.tests import skips
 
 CONF = config.CONF
@@ -53,8 +52,7 @@ def unused_connector():
             'multipath': False}
 
 
-class NovaAttachmentProtectionNegativeTest(shared_volume.SharedVolumeMixin,
-                                           base.MultiattachBaseTest):
+class NovaAttachmentProtectionNegativeTest(base.MultiattachBaseTest):
     """A user cannot remove nova's attachments through cinder (bug 2004555).
 
     Cinder lets only a request carrying a service token (nova's) delete an
@@ -88,7 +86,7 @@ class NovaAttachmentProtectionNegativeTest(shared_volume.SharedVolumeMixin,
             lib_exc.Conflict, NOVA_OWNED % server_id,
             self.attachments_client.delete_attachment,
             attachments[server_id])
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('3dc0c717-205a-4653-aa88-4df3a22e962b')
@@ -108,7 +106,7 @@ class NovaAttachmentProtectionNegativeTest(shared_volume.SharedVolumeMixin,
             lib_exc.Conflict, NOVA_OWNED % server_id,
             self.volumes_client.detach_volume, volume['id'],
             attachment_id=attachments[server_id])
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('b4476d4a-f5e1-4f33-938d-91be57a393a9')
@@ -130,16 +128,16 @@ class NovaAttachmentProtectionNegativeTest(shared_volume.SharedVolumeMixin,
             lib_exc.Conflict, 'using the Compute API',
             self.volumes_client.terminate_connection, volume['id'],
             connector=unused_connector())
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)
 
 
-class CinderOnlyAttachmentsMixin(object):
+class CinderOnlyAttachmentsBaseTest(base.MultiattachBaseTest):
     """Attachments made through cinder's attachments API alone.
 
-    For subclasses of base.MultiattachBaseTest. Cinder lets one
-    attachment of a volume be in flight at a time, so each helper leaves
-    the volume reserved (after a reserve), attaching (after a connect) or
-    in-use (after a complete), never two attachments in flight.
+    Cinder lets one attachment of a volume be in flight at a time, so
+    each helper leaves the volume reserved (after a reserve), attaching
+    (after a connect) or in-use (after a complete), never two attachments
+    in flight.
     """
 
     needs_connector = False
@@ -251,8 +249,7 @@ class CinderOnlyAttachmentsMixin(object):
                                 for a in shown['attachments']))
 
 
-class MultiattachAttachmentReserveTest(CinderOnlyAttachmentsMixin,
-                                       base.MultiattachBaseTest):
+class MultiattachAttachmentReserveTest(CinderOnlyAttachmentsBaseTest):
     """Reserving a multiattach volume through the attachments API."""
 
     volume_min_microversion = '3.27'
@@ -279,8 +276,7 @@ class MultiattachAttachmentReserveTest(CinderOnlyAttachmentsMixin,
         self.assertVolumeHolds(volume['id'], 'reserved', [attachment['id']])
 
 
-class MultiattachAttachmentReserveNegativeTest(CinderOnlyAttachmentsMixin,
-                                               base.MultiattachBaseTest):
+class MultiattachAttachmentReserveNegativeTest(CinderOnlyAttachmentsBaseTest):
     """One attachment of a multiattach volume in flight at a time."""
 
     volume_min_microversion = '3.27'
@@ -307,8 +303,7 @@ class MultiattachAttachmentReserveNegativeTest(CinderOnlyAttachmentsMixin,
         self.assertReserveRefusedWhile(volume['id'], 'reserved', first['id'])
 
 
-class MultiattachAttachmentInFlightNegativeTest(
-        CinderOnlyAttachmentsMixin, base.MultiattachBaseTest):
+class MultiattachAttachmentInFlightNegativeTest(CinderOnlyAttachmentsBaseTest):
     """No reserve while another attachment is attaching or detaching.
 
     Reserved is not the only in-flight state: cinder reserves a
@@ -378,8 +373,7 @@ class MultiattachAttachmentInFlightNegativeTest(
                                        first['id'])
 
 
-class MultiattachAttachmentLifecycleTest(CinderOnlyAttachmentsMixin,
-                                         base.MultiattachBaseTest):
+class MultiattachAttachmentLifecycleTest(CinderOnlyAttachmentsBaseTest):
     """Connect, complete, list and delete attachments without nova."""
 
     volume_min_microversion = '3.44'
@@ -544,8 +538,7 @@ class MultiattachAttachmentLifecycleTest(CinderOnlyAttachmentsMixin,
         self.assertEqual('available', self.volume_status(volume['id']))
 
 
-class MultiattachAttachmentModeTest(CinderOnlyAttachmentsMixin,
-                                    base.MultiattachBaseTest):
+class MultiattachAttachmentModeTest(CinderOnlyAttachmentsBaseTest):
     """The attach mode a caller asks for (3.54)."""
 
     volume_min_microversion = '3.54'
@@ -566,8 +559,7 @@ class MultiattachAttachmentModeTest(CinderOnlyAttachmentsMixin,
                          self.show_attachment(attachment['id'])['attach_mode'])
 
 
-class MultiattachAttachmentModeConnectionTest(CinderOnlyAttachmentsMixin,
-                                              base.MultiattachBaseTest):
+class MultiattachAttachmentModeConnectionTest(CinderOnlyAttachmentsBaseTest):
     """What the consumer of a read-only attachment is given (3.54)."""
 
     volume_min_microversion = '3.54'

@@ -1,12 +1,12 @@
 """Extending a multiattach volume while servers hold it.
 
-Spec rule [10]: from volume microversion 3.42 an in-use volume can be
-extended, multiattach included; below 3.42 cinder extends available
-volumes only and refuses with 400. Cinder tells every attached server
-(nova's external event volume-extended, compute >= 2.51), and nova
-records an ``extend_volume`` instance action on each server it was told
-about (nova compute/api.py external_instance_event): a server left out
-never learns its disk grew.
+Behaviour rule 10 (doc/source/behaviour.rst): from volume microversion
+3.42 an in-use volume can be extended, multiattach included; below 3.42
+cinder extends available volumes only and refuses with 400. Cinder tells
+every attached server (nova's external event volume-extended, compute >=
+2.51), and nova records an ``extend_volume`` instance action on each
+server it was told about (nova compute/api.py external_instance_event): a
+server left out never learns its disk grew.
 """
 
 from tempest.lib import decorators
@@ -15,7 +15,6 @@ from tempest.lib import exceptions as lib_exc
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 from mattach_tempest.tests import skips
 
 # cinder volume/api.py _extend(), InvalidVolume (400) below 3.42, where
@@ -25,8 +24,7 @@ IN_USE_EXTEND_REFUSED = "to extend, currently in-use"
 EXTEND_VOLUME_ACTION = 'extend_volume'
 
 
-class MultiattachExtendTest(shared_volume.SharedVolumeMixin,
-                            base.MultiattachBaseTest):
+class MultiattachExtendTest(base.MultiattachBaseTest):
     """An in-use multiattach volume grows at >= 3.42."""
 
     volume_min_microversion = '3.42'
@@ -59,7 +57,7 @@ class MultiattachExtendTest(shared_volume.SharedVolumeMixin,
         shown = waiters.wait_until(
             extended, 'volume %s to finish extending' % volume['id'])
         self.assertEqual(new_size, shown['size'])
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)
         for server_id in attachments:
             self.wait_for_extend_action(server_id, volume['id'])
 
@@ -80,8 +78,7 @@ class MultiattachExtendTest(shared_volume.SharedVolumeMixin,
             % (EXTEND_VOLUME_ACTION, server_id, volume_id))
 
 
-class MultiattachExtendNegativeTest(shared_volume.SharedVolumeMixin,
-                                    base.MultiattachBaseTest):
+class MultiattachExtendNegativeTest(base.MultiattachBaseTest):
     """Below 3.42 an in-use multiattach volume does not grow."""
 
     volume_max_microversion = '3.41'
@@ -104,4 +101,4 @@ class MultiattachExtendNegativeTest(shared_volume.SharedVolumeMixin,
                            new_size=volume['size'] + 1)
         shown = self.volumes_client.show_volume(volume['id'])['volume']
         self.assertEqual(volume['size'], shown['size'])
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)

@@ -14,7 +14,6 @@ from tempest.lib import exceptions as lib_exc
 
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 
 # cinder exception.VolumeAttachmentNotFound (404), raised by the attachments
 # API's show and delete when the caller's project does not own it.
@@ -25,8 +24,7 @@ ATTACHMENT_NOT_FOUND = ('Volume attachment could not be found with filter: '
 VOLUME_NOT_FOUND = 'Volume %s could not be found.'
 
 
-class MultiattachIsolationTest(shared_volume.SharedVolumeMixin,
-                               base.MultiattachBaseTest):
+class MultiattachIsolationTest(base.MultiattachBaseTest):
     """The primary's shared volume, as a user of another project sees it."""
 
     credentials = ['primary', 'alt']
@@ -72,7 +70,7 @@ class MultiattachIsolationTest(shared_volume.SharedVolumeMixin,
             self.assertRefused(
                 lib_exc.NotFound, ATTACHMENT_NOT_FOUND % attachment_id,
                 self.alt_attachments_client.delete_attachment, attachment_id)
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('2fb3a2d7-8060-4ab7-8989-e3d3efaf5656')
@@ -97,7 +95,7 @@ class MultiattachIsolationTest(shared_volume.SharedVolumeMixin,
             'Another project lists the volume')
         self.assertRefused(lib_exc.NotFound, VOLUME_NOT_FOUND % volume['id'],
                            self.alt_volumes_client.show_volume, volume['id'])
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('ff734938-3b09-4fa4-93fd-304f5c7e106e')
@@ -119,10 +117,10 @@ class MultiattachIsolationTest(shared_volume.SharedVolumeMixin,
             lib_exc.NotFound, VOLUME_NOT_FOUND % volume['id'],
             self.alt_volume_attachments_client.attach_volume,
             other['id'], volume['id'],
-            microversion=self.request_microversion)
-        self.assertAttachments(volume['id'], attachments)
+            microversion=self.compute_request_microversion)
+        self.assertHeldBy(volume['id'], attachments)
         self.assertEqual([], self.alt_volume_attachments_client.
                          list_volume_attachments(
                              other['id'],
-                             microversion=self.request_microversion)[
+                             microversion=self.compute_request_microversion)[
                                  'volumeAttachments'])

@@ -1,9 +1,10 @@
 """The readonly flag of a multiattach volume.
 
-Spec rule [11]: os-update_readonly_flag needs the volume available (else
-400) and shows as metadata readonly; every attachment made after it is set
-is read-only (attach_mode ro, and the connection_info the hypervisor
-receives says access_mode ro). Nova cannot choose a mode per attachment.
+Behaviour rule 11 (doc/source/behaviour.rst): os-update_readonly_flag
+needs the volume available (else 400) and shows as metadata readonly;
+every attachment made after it is set is read-only (attach_mode ro, and
+the connection_info the hypervisor receives says access_mode ro). Nova
+cannot choose a mode per attachment.
 
 The flag is a project member's action by default (cinder policy
 volume:update_readonly_flag), so these tests run with primary credentials.
@@ -15,7 +16,6 @@ from tempest.lib import exceptions as lib_exc
 from mattach_tempest.common import known_defects
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 
 # cinder volume/api.py update_readonly_flag(), InvalidVolume (400).
 IN_USE_FLAG_REFUSED = ('status must be available to update readonly flag, '
@@ -90,8 +90,7 @@ class MultiattachReadonlyTest(base.MultiattachBaseTest):
                     'volume: %s' % (record['id'], record['connection_info']))
 
 
-class MultiattachReadonlyNegativeTest(shared_volume.SharedVolumeMixin,
-                                      base.MultiattachBaseTest):
+class MultiattachReadonlyNegativeTest(base.MultiattachBaseTest):
     """The readonly flag cannot change under attached servers."""
 
     @decorators.attr(type='negative')
@@ -113,7 +112,7 @@ class MultiattachReadonlyNegativeTest(shared_volume.SharedVolumeMixin,
                            volume['id'], readonly=True)
         shown = self.volumes_client.show_volume(volume['id'])['volume']
         self.assertNotEqual('True', shown['metadata'].get('readonly'))
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)
         records = self.attachments_client.list_attachments(
             detail=True, volume_id=volume['id'])['attachments']
         self.assertEqual(['rw'] * len(attachments),

@@ -1,11 +1,11 @@
 """Retypes that change multiattach: only on available volumes.
 
-Spec rule [5]: a retype whose source and target types differ in
-multiattach is refused with 400 unless the volume is available; on an
-available volume it changes the type, and the volume's multiattach flag
-follows the target type. Retyping between the operator's public types is
-a user action (policy volume:retype, project member), so these tests run
-with primary credentials alone.
+Behaviour rule 5 (doc/source/behaviour.rst): a retype whose source and
+target types differ in multiattach is refused with 400 unless the volume
+is available; on an available volume it changes the type, and the volume's
+multiattach flag follows the target type. Retyping between the operator's
+public types is a user action (policy volume:retype, project member), so
+these tests run with primary credentials alone.
 
 The plain type is ``[volume] volume_type`` or, where that is unset, the
 cloud's default type (GET types/default, readable by users). Every retype
@@ -18,8 +18,6 @@ from tempest.lib import exceptions as lib_exc
 
 from mattach_tempest.common import unstable
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import retype
-from mattach_tempest.tests.api import shared_volume
 
 CONF = config.CONF
 
@@ -31,8 +29,7 @@ IN_USE_RETYPE_REFUSED = ('retypes affecting multiattach are only allowed on '
                          'currently has a status of: in-use')
 
 
-class MultiattachRetypeBaseTest(retype.RetypeMixin,
-                                base.MultiattachBaseTest):
+class MultiattachRetypeBaseTest(base.MultiattachBaseTest):
     """Knows the plain type and retypes in place; no tests of its own."""
 
     plain_type_name = None
@@ -71,8 +68,7 @@ class MultiattachRetypeBaseTest(retype.RetypeMixin,
             'credentials can see' % CONF.volume.volume_type)
 
 
-class MultiattachRetypeNegativeTest(shared_volume.SharedVolumeMixin,
-                                    MultiattachRetypeBaseTest):
+class MultiattachRetypeNegativeTest(MultiattachRetypeBaseTest):
     """An in-use volume cannot gain or lose multiattach by a retype."""
 
     def assertInUseRetypeRefused(self, volume, type_name):
@@ -86,8 +82,8 @@ class MultiattachRetypeNegativeTest(shared_volume.SharedVolumeMixin,
         self.assertRefused(lib_exc.BadRequest, IN_USE_RETYPE_REFUSED,
                            self.retype, volume['id'], type_name)
         self.assertTypeUnchanged(volume)
-        self.assertAttachments(volume['id'],
-                               {server['id']: attachment['attachment_id']})
+        self.assertHeldBy(volume['id'],
+                          {server['id']: attachment['attachment_id']})
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('acb42b19-a071-4709-b77d-b024183cb3b7')

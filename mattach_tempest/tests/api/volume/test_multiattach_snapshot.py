@@ -1,8 +1,8 @@
 """Cinder snapshots of a multiattach volume while servers hold it.
 
-Spec rule [13]: from volume microversion 3.66 a snapshot of an in-use
-volume needs no force flag; below 3.66 it is refused with 400 unless
-force=true.
+Behaviour rule 13 (doc/source/behaviour.rst): from volume microversion
+3.66 a snapshot of an in-use volume needs no force flag; below 3.66 it is
+refused with 400 unless force=true.
 """
 
 from tempest.lib.common.utils import test_utils
@@ -12,7 +12,6 @@ from tempest.lib import exceptions as lib_exc
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests.api import base
-from mattach_tempest.tests.api import shared_volume
 from mattach_tempest.tests import skips
 
 
@@ -22,7 +21,7 @@ IN_USE_SNAPSHOT_REFUSED = ('status must be available, but current status '
                            'is: in-use')
 
 
-class SnapshotMixin(object):
+class SnapshotBaseTest(base.MultiattachBaseTest):
     """Snapshots whose delete is registered before they can leak."""
 
     @classmethod
@@ -60,9 +59,7 @@ class SnapshotMixin(object):
         self.addCleanup(delete_named)
 
 
-class MultiattachSnapshotTest(SnapshotMixin,
-                              shared_volume.SharedVolumeMixin,
-                              base.MultiattachBaseTest):
+class MultiattachSnapshotTest(SnapshotBaseTest):
     """At >= 3.66 an in-use multiattach volume is snapshotted."""
 
     volume_min_microversion = '3.66'
@@ -94,12 +91,10 @@ class MultiattachSnapshotTest(SnapshotMixin,
             % (snapshot['id'], volume['id']))
         self.assertEqual('available', shown['status'])
         self.assertEqual(volume['id'], shown['volume_id'])
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)
 
 
-class MultiattachSnapshotNegativeTest(SnapshotMixin,
-                                      shared_volume.SharedVolumeMixin,
-                                      base.MultiattachBaseTest):
+class MultiattachSnapshotNegativeTest(SnapshotBaseTest):
     """Below 3.66 an in-use multiattach volume needs force to snapshot."""
 
     volume_max_microversion = '3.65'
@@ -125,4 +120,4 @@ class MultiattachSnapshotNegativeTest(SnapshotMixin,
                            self.snapshots_client.create_snapshot,
                            volume_id=volume['id'], name=name)
         self.assertEqual([], self.snapshots_named(name))
-        self.assertAttachments(volume['id'], attachments)
+        self.assertHeldBy(volume['id'], attachments)

@@ -1,8 +1,9 @@
 """Creating multiattach volumes: the type decides, the body flag is gone.
 
-Spec rule [6]: a volume of a type with extra spec multiattach="<is> True"
-is multiattach; the legacy body flag ``"multiattach": true`` is refused at
-every microversion (cinder bug 2008259).
+Behaviour rule 6 (doc/source/behaviour.rst): a volume of a type with extra
+spec multiattach="<is> True" is multiattach; the legacy body flag
+``"multiattach": true`` is refused at every microversion (cinder bug
+2008259).
 """
 
 from tempest import config

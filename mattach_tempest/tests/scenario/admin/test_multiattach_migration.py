@@ -20,6 +20,8 @@ class MultiattachColdMigrationDataPathTest(
         manager.MultiattachAdminScenarioTest):
     """Cold migration of one holder off the host it shared with another."""
 
+    placement = 'same'
+
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
@@ -27,7 +29,6 @@ class MultiattachColdMigrationDataPathTest(
                              'cold_migration', 'Cold migration is not '
                              'enabled')
         skips.unless_compute_hosts(cls)
-        skips.unless_placement(cls, 'same')
 
     @decorators.idempotent_id('740684c4-7e95-42c5-b6f2-8e93f6cd9eef')
     @decorators.attr(type='slow')
@@ -58,13 +59,13 @@ class MultiattachColdMigrationDataPathTest(
            read all four regions.
         """
         volume = self.create_multiattach_volume()
-        guests = self.create_guests_on_hosts(2, 'same')
+        guests = self.create_guests_on_hosts(2)
         (server_a, guest_a), (server_b, guest_b) = guests
         source = self.assertPlacement([server_a, server_b], 'same',
                                       host_of=self.server_host)[0]
         members = self.attach_one_at_a_time(guests, volume)
-        held = self.assertAttachedOnlyTo(volume['id'],
-                                         [server_a['id'], server_b['id']])
+        held = self.assertHeldBy(volume['id'],
+                                 [server_a['id'], server_b['id']])
 
         def migrate_a():
             self.admin_servers_client.migrate_server(server_a['id'])
@@ -81,7 +82,7 @@ class MultiattachColdMigrationDataPathTest(
                                 'migration')
             self.assertEqual(source, host_b,
                              'The host of server B, which did not move')
-            after = self.assertAttachedOnlyTo(
+            after = self.assertHeldBy(
                 volume['id'], [server_a['id'], server_b['id']])
             self.assertEqual(held[server_b['id']], after[server_b['id']],
                              'The attachment id of server B, which did not '
@@ -106,13 +107,14 @@ class MultiattachLiveMigrationDataPathTest(
         manager.MultiattachAdminScenarioTest):
     """Live migration of a holder writing all along."""
 
+    placement = 'different'
+
     @classmethod
     def skip_checks(cls):
         super().skip_checks()
         skips.unless_enabled(cls, 'compute-feature-enabled',
                              'live_migration', 'Live migration is not '
                              'enabled')
-        skips.unless_placement(cls, 'different')
 
     @staticmethod
     def how_to_boot_and_migrate():
@@ -164,21 +166,21 @@ class MultiattachLiveMigrationDataPathTest(
         """
         volume = self.create_multiattach_volume()
         boot, block_migration = self.how_to_boot_and_migrate()
-        guests = self.create_guests_on_hosts(2, 'different',
+        guests = self.create_guests_on_hosts(2,
                                              first_kwargs=boot)
         (server_m, _guest_m), (server_s, _guest_s) = guests
         source = self.assertPlacement([server_m, server_s], 'different',
                                       host_of=self.server_host)[0]
         moving, staying = self.attach_one_at_a_time(guests, volume)
-        held = self.assertAttachedOnlyTo(volume['id'],
-                                         [server_m['id'], server_s['id']])
+        held = self.assertHeldBy(volume['id'],
+                                 [server_m['id'], server_s['id']])
 
         def live_migrate():
             self.admin_servers_client.live_migrate_server(
                 server_m['id'], host=None, block_migration=block_migration)
             host = self.wait_for_server_moved(server_m['id'], source,
                                               'live migration')
-            after = self.assertAttachedOnlyTo(
+            after = self.assertHeldBy(
                 volume['id'], [server_m['id'], server_s['id']])
             self.assertEqual(held[server_s['id']], after[server_s['id']],
                              'The attachment id of server S, which did not '
