@@ -16,8 +16,8 @@
 
 tempest.common.waiters, tempest.common.utils, tempest.common.compute's
 is_scheduler_filter_enabled and the scenario RemoteClient are not part of
-tempest's stable plugin interface (see tempest's
-doc/source/plugins/plugin.rst). Every use of them goes through this module
+tempest's stable plugin interface (the stable modules are listed in
+tempest's plugin guide). Every use of them goes through this module
 so that a tempest change breaks one import here, not every test module.
 """
 

@@ -16,8 +16,8 @@
 
 Behaviour rule 1 (doc/source/behaviour.rst): from compute 2.60 a
 multiattach volume may be given to a server at boot, as its root disk or
-as a data disk, also while another server already holds it (the runbook of
-operator docs 000/004: two servers booted with the same volume). Rule 6: a
+as a data disk, also while another server already holds it (what an
+operator does to give two servers one volume at boot). Rule 6: a
 bootable multiattach volume is allowed. Rule 9: deleting a server whose
 mapping says delete_on_termination=True while another server holds the
 volume removes only that server's attachment; nova's delete of the volume
@@ -60,8 +60,9 @@ class MultiattachBootTest(base.MultiattachBaseTest):
     def test_boot_second_server_with_held_volume(self):
         """Two servers booted with the same multiattach data volume.
 
-        The runbook of the operator docs: each server boots from the image
-        with the volume as a data disk in its block_device_mapping_v2.
+        As an operator gives two servers one volume at boot: each server
+        boots from the image with the volume as a data disk in its
+        block_device_mapping_v2.
 
         Steps:
         1. Create a multiattach volume.
