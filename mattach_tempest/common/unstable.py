@@ -15,10 +15,11 @@
 """The one place mattach-tempest touches tempest's unstable modules.
 
 tempest.common.waiters, tempest.common.utils, tempest.common.compute's
-is_scheduler_filter_enabled and the scenario RemoteClient are not part of
-tempest's stable plugin interface (the stable modules are listed in
-tempest's plugin guide). Every use of them goes through this module
-so that a tempest change breaks one import here, not every test module.
+is_scheduler_filter_enabled and wait_for_ssh_or_ping, and the scenario
+RemoteClient are not part of tempest's stable plugin interface (the
+stable modules are listed in tempest's plugin guide). Every use of them
+goes through this module so that a tempest change breaks one import here,
+not every test module.
 """
 
 from tempest.common import compute
@@ -32,7 +33,9 @@ RemoteClient = remote_client.RemoteClient
 wait_for_server_status = waiters.wait_for_server_status
 wait_for_server_termination = waiters.wait_for_server_termination
 wait_for_image_status = waiters.wait_for_image_status
+# A server ACTIVE: (floating IP associated, then) SSH login or ping.
+wait_for_ssh_or_ping = compute.wait_for_ssh_or_ping
 
 __all__ = ['RemoteClient', 'is_scheduler_filter_enabled', 'services',
            'wait_for_image_status', 'wait_for_server_status',
-           'wait_for_server_termination']
+           'wait_for_server_termination', 'wait_for_ssh_or_ping']

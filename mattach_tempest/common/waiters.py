@@ -27,6 +27,7 @@ attachments client, wait_for_attachment sees that and fails at once
 instead of waiting out the timeout.
 """
 
+import socket
 import time
 
 from oslo_log import log as logging
@@ -88,6 +89,45 @@ def wait_until(predicate, what, timeout=None, interval=None):
                 'Timed out after %d s waiting for %s; last seen: %s'
                 % (timeout, what, seen))
         time.sleep(interval)
+
+
+SSH_PORT = 22
+
+
+def _ssh_banner(ip, port=None, timeout=2.0):
+    """(True, banner) once sshd at ip:port greets; else (False, why)."""
+    port = SSH_PORT if port is None else port
+    try:
+        with socket.create_connection((ip, port), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            banner = sock.recv(64)
+    except OSError as exc:
+        return False, '%s:%s: %s' % (ip, port, exc)
+    if banner.startswith(b'SSH-'):
+        return True, banner.decode('ascii', 'replace').strip()
+    return False, '%s:%s greeted %r' % (ip, port, banner)
+
+
+def wait_for_ssh_banner(ip, what, console=None, timeout=None, interval=None):
+    """Wait until sshd greets on ip's SSH port; a server's boot, bounded.
+
+    Bounded by [compute] build_timeout, polled every [compute]
+    build_interval. On timeout the error names `what`, the last answer
+    and, given console() (the server's console tail), what the guest
+    printed.
+    """
+    timeout = CONF.compute.build_timeout if timeout is None else timeout
+    interval = CONF.compute.build_interval if interval is None else interval
+    try:
+        return wait_until(lambda: _ssh_banner(ip),
+                          'sshd of %s to greet on %s:%s' % (what, ip,
+                                                            SSH_PORT),
+                          timeout=timeout, interval=interval)
+    except lib_exc.TimeoutException as exc:
+        if console is None:
+            raise
+        raise lib_exc.TimeoutException(
+            '%s\nconsole:\n%s' % (exc, console()))
 
 
 def _volume_attachment_of(volumes_client, volume_id, server_id):

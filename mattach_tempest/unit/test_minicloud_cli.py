@@ -155,3 +155,16 @@ class StartErrorsTest(base.TestCase):
         stderr.seek(0)
         self.assertEqual('minicloud: ERROR: port 29735 taken\n',
                          stderr.read())
+
+
+class PhasesTest(base.TestCase):
+    """The seconds of each phase in `up`'s closing line."""
+
+    def test_each_phase_from_the_end_of_the_one_before(self):
+        clock = iter([12.0, 30.5])
+        self.useFixture(fixtures.MockPatch(
+            'minicloud_lib.cli.time.monotonic', lambda: next(clock)))
+        phases = cli.Phases(10.0)
+        phases.end('mariadb')
+        phases.end('schemas+keystone')
+        self.assertEqual('mariadb 2 s, schemas+keystone 18 s', str(phases))

@@ -176,6 +176,11 @@ class LibvirtTest(RenderTestCase):
             # The privsep helper reads the host's own configuration.
             self.assertIn(configs.compute_conf_dir(host),
                           compute['privsep_osbrick']['helper_command'])
+            # A detach re-asks a booting guest every 3 s, still bounded
+            # (3 x 40 s) as with nova's defaults (20 x 8 s).
+            self.assertEqual(('3', '40'), (
+                compute['libvirt']['device_detach_timeout'],
+                compute['libvirt']['device_detach_attempts']))
 
     def test_cinder_loop_backend(self):
         cinder = read_ini('cinder', 'cinder.conf')

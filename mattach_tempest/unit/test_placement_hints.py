@@ -59,6 +59,9 @@ class PlacementHintsTest(base.ConfiguredTestCase):
 class FakeServersClient(object):
     """show_server answers from a script per server (the last repeats)."""
 
+    build_timeout = 1
+    build_interval = 0
+
     def __init__(self, shows):
         self.shows = shows
         self.calls = {}
@@ -67,8 +70,9 @@ class FakeServersClient(object):
         count = self.calls.get(server_id, 0)
         self.calls[server_id] = count + 1
         answers = self.shows[server_id]
-        return {'server': dict(answers[min(count, len(answers) - 1)],
-                               id=server_id)}
+        answer = dict({'status': 'ACTIVE'},
+                      **answers[min(count, len(answers) - 1)])
+        return {'server': dict(answer, id=server_id)}
 
     def list_instance_actions(self, server_id):
         return {'instanceActions': []}
@@ -87,13 +91,18 @@ class ScenarioProbe(nova_attach.NovaAttachMixin, testtools.TestCase):
         self.servers_client = FakeServersClient(shows)
         self.admin_servers_client = self.servers_client
         self.created = []
+        self.awaited = []
 
     def run(self):
         pass
 
-    def create_guest(self, **kwargs):
+    def request_guest(self, **kwargs):
         server = {'id': 's%d' % len(self.created)}
         self.created.append(kwargs)
+        return server, 'validation resources', 0.0
+
+    def wait_for_guest(self, server, validation_resources, started):
+        self.awaited.append(server['id'])
         return server, 'guest-%s' % server['id']
 
 
@@ -109,6 +118,10 @@ class ScenarioHostHelpersTest(base.ConfiguredTestCase):
                                's1': [{'hostId': 'h2'}]})
         guests = probe.create_guests_on_hosts(2, 'different')
         self.assertEqual(['guest-s0', 'guest-s1'], [g for _s, g in guests])
+        # Each was ACTIVE before the next request; then both were waited
+        # for until SSH-able, in boot order.
+        self.assertEqual(['s0', 's1'], probe.awaited)
+        self.assertEqual({'s0': 2, 's1': 2}, probe.servers_client.calls)
         self.assertEqual(
             [{}, {'scheduler_hints': {'different_host': ['s0']}}],
             probe.created)

@@ -14,6 +14,9 @@
 
 """mattach_tempest.common.waiters with a fake clock and fake clients."""
 
+import socket
+import threading
+
 import fixtures
 from tempest.lib import exceptions as lib_exc
 
@@ -499,3 +502,48 @@ class WaitForVolumeSettledTest(WaitersTestCase):
                                 VOLUME_ID)
         self.assertIn('settle in in-use or available', str(exc))
         self.assertIn('reserved', str(exc))
+
+
+class SSHBannerTest(base.ConfiguredTestCase):
+    """A real listening socket on 127.0.0.1 stands in for a guest's sshd."""
+
+    def listener(self, greeting):
+        server = socket.socket()
+        server.bind(('127.0.0.1', 0))
+        server.listen(1)
+        self.addCleanup(server.close)
+
+        def greet():
+            conn, _addr = server.accept()
+            conn.sendall(greeting)
+            conn.close()
+        thread = threading.Thread(target=greet, daemon=True)
+        thread.start()
+        self.addCleanup(thread.join, 5)
+        return server.getsockname()[1]
+
+    def test_banner_of_sshd(self):
+        port = self.listener(b'SSH-2.0-dropbear_2022.83\r\n')
+        self.assertEqual((True, 'SSH-2.0-dropbear_2022.83'),
+                         waiters._ssh_banner('127.0.0.1', port))
+
+    def test_another_greeting_is_not_sshd(self):
+        port = self.listener(b'220 smtp ready\r\n')
+        done, why = waiters._ssh_banner('127.0.0.1', port)
+        self.assertFalse(done)
+        self.assertIn("greeted b'220 smtp", why)
+
+    def test_timeout_names_the_server_and_shows_its_console(self):
+        # Nothing listens on a port just closed: refused at every look.
+        probe = socket.socket()
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        self.useFixture(fixtures.MockPatchObject(waiters, 'SSH_PORT', port))
+        exc = self.assertRaises(
+            lib_exc.TimeoutException, waiters.wait_for_ssh_banner,
+            '127.0.0.1', 'server s1', console=lambda: 'guest: rcS start',
+            timeout=0, interval=0)
+        self.assertIn('sshd of server s1 to greet on 127.0.0.1:%d' % port,
+                      str(exc))
+        self.assertIn('console:\nguest: rcS start', str(exc))

@@ -192,6 +192,22 @@ def _switch_shape(virt, computes):
         f.write('%d\n' % computes)
 
 
+class Phases(object):
+    """Seconds of each phase of `up`, for its closing line."""
+
+    def __init__(self, start):
+        self.last = start
+        self.seconds = []
+
+    def end(self, name):
+        now = time.monotonic()
+        self.seconds.append((name, now - self.last))
+        self.last = now
+
+    def __str__(self):
+        return ', '.join('%s %.0f s' % phase for phase in self.seconds)
+
+
 def up(args):
     t_install = install.ensure_installed(args.virt)
     if _cloud_answers(args.virt, args.computes):
@@ -199,6 +215,7 @@ def up(args):
         log('cloud already up (tools/minicloud status for details)')
         return 0
     t0 = time.monotonic()
+    phases = Phases(t0)
     layout.ensure_dirs()
     if os.path.exists(UP_STAMP):
         os.unlink(UP_STAMP)
@@ -221,6 +238,7 @@ def up(args):
             procs.start(svc.name, svc.argv, svc.env)
     procs.wait_for('mariadb', _listening(mariadb), START_TIMEOUT, 'listen')
     bootstrap.create_databases()
+    phases.end('mariadb')
 
     commands = bootstrap.schema_commands()
 
@@ -235,6 +253,7 @@ def up(args):
                                      START_TIMEOUT, 'listen')] +
              [lambda n=n: bootstrap.schema(n, commands[n])
               for n in commands if n != 'keystone'])
+    phases.end('schemas+keystone')
 
     if args.virt == 'libvirt':
         # nova-compute started without libvirtd hangs instead of exiting.
@@ -254,6 +273,7 @@ def up(args):
                            lambda h=host: host_netns.forwards(h),
                            START_TIMEOUT, 'listen in %s' % host_netns.name(
                                host))
+        phases.end('libvirtds')
     missing = [s for s in others if procs.read_pid(s.name) is None]
     if missing:
         log('starting %s' % ', '.join(s.name for s in missing))
@@ -264,6 +284,7 @@ def up(args):
               for s in others if s.health])
     sess = api.Session()
     bootstrap.wait_agents(sess, START_TIMEOUT)
+    phases.end('services')
 
     log('flavors, volume type, images, tempest workspace')
     bootstrap.ensure_flavors(sess)
@@ -278,13 +299,14 @@ def up(args):
         sess, START_TIMEOUT, [b['volume_backend_name'] for b in
                               configs.volume_backends(args.virt).values()])
     tempest_ws.write(images, args.virt, hosts)
+    phases.end('bootstrap')
     _check_start_errors(marks)
     open(UP_STAMP, 'w').close()
     os.unlink(START_MARKS)
     t_up = time.monotonic() - t0
     rss, pss = cloud_memory()
-    log('cloud up. install %.0f s, up %.0f s, RSS %.2f GiB (PSS %.2f GiB)'
-        % (t_install, t_up, rss / 2**30, pss / 2**30))
+    log('cloud up. install %.0f s, up %.0f s (%s), RSS %.2f GiB (PSS '
+        '%.2f GiB)' % (t_install, t_up, phases, rss / 2**30, pss / 2**30))
     log('tempest workspace: %s (etc/tempest.conf, etc/tempest-accounts.conf)'
         % layout.TEMPEST)
     _write_clouds_yaml()

@@ -137,35 +137,73 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
     # -- guests ------------------------------------------------------------
 
     def create_guest(self, **kwargs):
-        """Boot a server, wait until it is SSH-able; (server, Guest).
+        """Boot a server, wait until it is SSH-able; (server, Guest)."""
+        return self.create_guests(1, **kwargs)[0]
 
-        Each server gets its own validation resources (keypair, security
-        group, floating IP when [validation] connect_method = floating).
+    def create_guests(self, count, **kwargs):
+        """Boot `count` servers at once; [(server, Guest)] once all answer.
+
+        Every server is requested before any is waited for: under qemu
+        TCG most of a boot is the guest's own start, so boots overlap
+        instead of adding up. Each server gets its own validation
+        resources (keypair, security group, floating IP when [validation]
+        connect_method = floating).
+        """
+        requests = [self.request_guest(**kwargs) for _ in range(count)]
+        return [self.wait_for_guest(*request) for request in requests]
+
+    def request_guest(self, **kwargs):
+        """Ask nova for a server to SSH into; wait_for_guest takes it up.
+
+        :returns: (server as created, its validation resources, the
+            monotonic time of the request).
         """
         validation_resources = self.get_test_validation_resources(
             self.os_primary)
         started = time.monotonic()
         server = self.create_server(
-            wait_until='SSHABLE', validatable=True,
+            wait_until=None, validatable=True,
             validation_resources=validation_resources, **kwargs)
+        # Its console is logged if anything fails from here on.
+        self.guest_servers.append(server)
+        return server, validation_resources, started
+
+    def wait_for_guest(self, server, validation_resources, started):
+        """Wait until a requested server is ACTIVE and SSH-able; a Guest.
+
+        Bounded by [compute] build_timeout (ACTIVE, the SSH port) and
+        [validation] ssh_timeout (the login).
+        """
+        server = unstable.wait_for_server_status(
+            self.servers_client, server['id'], 'ACTIVE')
+        if CONF.validation.connect_method == 'floating':
+            ip = None
+        else:
+            ip = self.get_server_ip(server)
+            # tempest's SSH wait retries with a growing sleep (1.5 s, then
+            # 2.5 s, 3.5 s ...) and overshoots a guest that answers
+            # between two tries; a look at the port every build_interval
+            # finds it as soon as sshd is up.
+            waiters.wait_for_ssh_banner(
+                ip, 'server %s (%s)' % (server['name'], server['id']),
+                console=functools.partial(self._console_output,
+                                          server['id']))
+        unstable.wait_for_ssh_or_ping(
+            server, self.os_primary, self.get_tenant_network(),
+            validatable=True, validation_resources=validation_resources,
+            wait_until='SSHABLE', set_floatingip=True)
         # Boot-to-SSH time: what the operator tunes [validation] and
         # [compute] build_timeout by.
         LOG.info('Server %s (%s) SSH-able %.1f s after its create request',
                  server['name'], server['id'], time.monotonic() - started)
-        self.guest_servers.append(server)
-        if CONF.validation.connect_method == 'floating':
+        if ip is None:
             ip = validation_resources['floating_ip']['ip']
-        else:
-            ip = self.get_server_ip(server)
         remote = self.get_remote_client(
             ip, private_key=validation_resources['keypair']['private_key'],
             server=server)
         return server, guest_mod.Guest(
             remote, server['name'],
             console=functools.partial(self._console_output, server['id']))
-
-    def create_guests(self, count, **kwargs):
-        return [self.create_guest(**kwargs) for _ in range(count)]
 
     def create_guests_on_hosts(self, count, placement=None,
                                first_kwargs=None):
@@ -179,8 +217,9 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         Each server after the first carries the scheduler hint
         (placement_hints: same_host naming the first, or different_host
         naming every server before it while the cloud has hosts left);
-        each is SSH-able before the next is requested, since the scheduler
-        reads a hint by the host the named server is on. A server keeps
+        each is ACTIVE before the next is requested, since the scheduler
+        reads a hint by the host the named server is on; then all are
+        waited for until SSH-able, their boots overlapping. A server keeps
         its hints: nova's scheduler applies them again to its moves (a
         migration of the second of two servers placed 'same' finds no
         host), so a test moves the first, hint-free, server. The class skips
@@ -191,12 +230,15 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         :returns: [(server, Guest)] in boot order.
         """
         placement = placement or self.placement
-        guests = []
+        requests = []
         for index in range(count):
             kwargs = dict(first_kwargs or {}) if index == 0 else {}
             kwargs.update(self.placement_hints(
-                placement, [server for server, _guest in guests]))
-            guests.append(self.create_guest(**kwargs))
+                placement, [server for server, _res, _t in requests]))
+            requests.append(self.request_guest(**kwargs))
+            unstable.wait_for_server_status(
+                self.servers_client, requests[-1][0]['id'], 'ACTIVE')
+        guests = [self.wait_for_guest(*request) for request in requests]
         self.assertPlacement([server for server, _guest in guests],
                              placement)
         return guests

@@ -61,8 +61,7 @@ class MultiattachReadonlyDataPathTest(manager.MultiattachScenarioTest):
            regions unchanged afterwards.
         """
         volume = self.create_multiattach_volume()
-        writer_server, writer_guest = self.create_guest()
-        readers = self.create_guests(2)
+        (writer_server, writer_guest), *readers = self.create_guests(3)
         writer = self.attach_and_discover(writer_server, writer_guest,
                                           volume)
 
