@@ -26,12 +26,13 @@ Conventions of every test here:
 * servers are attached one at a time, each attach waited on cinder's
   attachment record for that server (never on the volume status, which
   says little for a multiattach volume);
+* every wait on a server (boot to SSH, attach, detach, delete) is logged
+  for the class (mattach_tempest.common.timing);
 * any failure logs the console of every server the test booted; a guest
   step failing also carries that guest's console in the error.
 """
 
 import functools
-import time
 
 from oslo_log import log as logging
 from tempest import config
@@ -41,6 +42,7 @@ from tempest.scenario import manager
 
 from mattach_tempest.common import guest as guest_mod
 from mattach_tempest.common import procedures
+from mattach_tempest.common import timing
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests import nova_attach
@@ -144,14 +146,18 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         """
         validation_resources = self.get_test_validation_resources(
             self.os_primary)
-        started = time.monotonic()
-        server = self.create_server(
-            wait_until='SSHABLE', validatable=True,
-            validation_resources=validation_resources, **kwargs)
-        # Boot-to-SSH time: what the operator tunes [validation] and
-        # [compute] build_timeout by.
-        LOG.info('Server %s (%s) SSH-able %.1f s after its create request',
-                 server['name'], server['id'], time.monotonic() - started)
+        # ScenarioTest registers the server's delete and its wait: the
+        # bracket times them from around (cleanups run last in, first out).
+        delete = timing.Bracket(type(self), 'delete')
+        self.addCleanup(delete.stop)
+        # Boot-to-SSH time (logged): what the operator tunes [validation]
+        # and [compute] build_timeout by.
+        with timing.waiting(type(self), 'boot-ssh') as wait:
+            server = self.create_server(
+                wait_until='SSHABLE', validatable=True,
+                validation_resources=validation_resources, **kwargs)
+            wait.server = delete.wait.server = server['id']
+        self.addCleanup(delete.start)
         self.guest_servers.append(server)
         if CONF.validation.connect_method == 'floating':
             ip = validation_resources['floating_ip']['ip']
@@ -207,16 +213,17 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         Waits for ACTIVE, then until a command runs in the guest; bounded
         by [compute] build_timeout.
         """
-        unstable.wait_for_server_status(self.servers_client, server['id'],
-                                        'ACTIVE')
-
         def answers():
             try:
                 return True, guest.remote.exec_command('true')
             except Exception as exc:
                 return False, '%s: %s' % (type(exc).__name__, exc)
-        guest.wait_for(answers, 'server %s to answer over SSH again'
-                       % server['id'])
+
+        with timing.waiting(type(self), 'ssh', server['id']):
+            unstable.wait_for_server_status(self.servers_client,
+                                            server['id'], 'ACTIVE')
+            guest.wait_for(answers, 'server %s to answer over SSH again'
+                           % server['id'])
 
     def _console_output(self, server_id):
         if not CONF.compute_feature_enabled.console_output:
