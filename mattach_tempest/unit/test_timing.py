@@ -19,6 +19,7 @@ import logging
 import fixtures
 
 from mattach_tempest.common import timing
+from mattach_tempest.tests.scenario import manager
 from mattach_tempest.unit import base
 from mattach_tempest.unit import test_nova_attach
 from mattach_tempest.unit import test_waiters
@@ -124,6 +125,71 @@ class TestTheBasesLogTheirWaits(test_waiters.WaitersTestCase):
              ('detach', probe_class, server['id'], False)],
             [(w['kind'], w['class'], w['server'], w['failed']) for w in
              map(timing.parse_line, logged.output.splitlines())])
+
+
+class GuestProbe(object):
+    """The scenario base's side of create_guest: tempest's ScenarioTest.
+
+    Its create_server registers the server's delete as tempest's does
+    (`tempest_cleanup`); cleanups are kept in `cleanups`.
+    """
+
+    os_primary = 'primary'
+
+    def __init__(self, tempest_cleanup):
+        self.cleanups = []
+        self.guest_servers = []
+        self.tempest_cleanup = tempest_cleanup
+
+    def addCleanup(self, function, *args):
+        self.cleanups.append((function, args))
+
+    def get_test_validation_resources(self, clients):
+        return {'keypair': {'private_key': 'key'}}
+
+    def create_server(self, **kwargs):
+        self.addCleanup(self.tempest_cleanup)
+        return {'id': SERVER, 'name': 'guest-1'}
+
+    def get_server_ip(self, server):
+        return '10.1.0.5'
+
+    def get_remote_client(self, ip, private_key, server):
+        return 'remote of %s' % ip
+
+    def _console_output(self, server_id):
+        return ''
+
+    def run_cleanups(self):
+        while self.cleanups:
+            function, args = self.cleanups.pop()
+            function(*args)
+
+
+class TestScenarioGuestIsTimed(base.ConfiguredTestCase):
+    """create_guest: boot-ssh, then tempest's delete timed from around."""
+
+    def test_boot_to_ssh_and_the_delete_tempest_registered(self):
+        logged = self.useFixture(fixtures.FakeLogger(
+            name=timing.__name__, level=logging.INFO))
+        self.set_conf('validation', connect_method='fixed')
+        kinds_when_tempest_deleted = []
+
+        def tempest_deletes():
+            kinds_when_tempest_deleted.extend(self.kinds(logged))
+        probe = GuestProbe(tempest_deletes)
+        server, _guest = manager.MultiattachScenarioTest.create_guest(probe)
+        self.assertEqual(SERVER, server['id'])
+        self.assertEqual(['boot-ssh'], self.kinds(logged))
+        probe.run_cleanups()
+        self.assertEqual(['boot-ssh'], kinds_when_tempest_deleted)
+        self.assertEqual(['boot-ssh', 'delete'], self.kinds(logged))
+        self.assertIn('server=%s' % SERVER, logged.output.splitlines()[1])
+
+    @staticmethod
+    def kinds(logged):
+        return [timing.parse_line(line)['kind']
+                for line in logged.output.splitlines()]
 
 
 class TestParseLine(base.TestCase):
