@@ -238,7 +238,7 @@ def run(args, stdin=None, stdout=None):
     waits = _waits(args.log, since, args.from_byte, stdin)
     source = 'stdin' if args.log == '-' else args.log
     if args.from_byte:
-        source += ' from byte %d' % args.from_byte
+        source += ' (from byte %d)' % args.from_byte
     if not waits:
         return common.fail(PROG, 'no %s lines in %s%s' % (
             timing.MARK, source, ' since %s' % since if since else ''),

@@ -54,7 +54,7 @@ class TestTimingReport(base.TestCase):
         self.assertEqual([], logged)
         self.assertRegex(out, r'\nTOTAL \(2 classes\) +3 +10.5 .* 40.5 ')
         self.assertTrue(out.splitlines()[0].endswith(
-            'tempest.log from byte %d' % offset), out)
+            'tempest.log (from byte %d)' % offset), out)
         self.assertIn('TESTS', out)
 
     def test_no_wait_in_the_run_is_said(self):
@@ -63,7 +63,7 @@ class TestTimingReport(base.TestCase):
         self.assertEqual('', out)
         self.assertEqual(1, len(logged))
         self.assertRegex(logged[0], r'^no timing: mattach timing: error: no '
-                         r'mattach-wait lines in .*tempest.log from byte ')
+                         r'mattach-wait lines in .*tempest.log \(from byte ')
 
     def test_no_log_is_said(self):
         with mock.patch.object(cli, 'log') as log, \

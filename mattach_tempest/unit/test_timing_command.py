@@ -178,12 +178,12 @@ class TestCommand(base.TestCase):
         offset = len(''.join(OLD_RUN).encode())
         code, out, err = self.run_command(['--from-byte', str(offset), path])
         self.assertEqual((0, ''), (code, err))
-        self.assertIn('from %s from byte %d\n' % (path, offset), out)
+        self.assertIn('from %s (from byte %d)\n' % (path, offset), out)
         self.assertRegex(out, r'\nTOTAL \(2 classes\) +3 +10.5 ')
         size = len(''.join(OLD_RUN + RUN).encode())
         self.assertOneLineError(
             self.run_command(['--from-byte', str(size), path]), 1,
-            'no mattach-wait lines in %s from byte %d' % (path, size))
+            'no mattach-wait lines in %s (from byte %d)' % (path, size))
         self.assertOneLineError(
             self.run_command(['--from-byte', str(size + 1), path]), 2,
             '%s: --from-byte %d is past its end' % (path, size + 1))
