@@ -17,6 +17,7 @@
     mattach preflight      check a cloud and its tempest.conf before a run
     mattach report         group a run's results by capability; --totals
     mattach certification  the certification list: --list, --path, --check
+    mattach timing         per test class: servers booted, seconds waited
 
 A subcommand is a module with PROG, HELP, DESCRIPTION, add_arguments(parser)
 and run(args) -> exit code; adding one is adding it to COMMANDS. Every one
@@ -30,12 +31,14 @@ from mattach_tempest.cli import certification
 from mattach_tempest.cli import common
 from mattach_tempest.cli.preflight import command as preflight
 from mattach_tempest.cli import report
+from mattach_tempest.cli import timing
 
 PROG = 'mattach'
 COMMANDS = (
     ('preflight', preflight),
     ('report', report),
     ('certification', certification),
+    ('timing', timing),
 )
 
 

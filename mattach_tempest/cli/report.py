@@ -507,7 +507,8 @@ def _json_text(report):
     return buf.getvalue()
 
 
-def _records(path, stdin):
+def read_records(path, stdin=None):
+    """Test records of a subunit v2 file, or of stdin for '-' (BadInput)."""
     source = 'stdin' if path == '-' else path
     try:
         if path == '-':
@@ -524,7 +525,7 @@ def _records(path, stdin):
 
 def run(args, stdin=None, stdout=None):
     stdout = stdout or sys.stdout
-    records = _records(args.stream, stdin)
+    records = read_records(args.stream, stdin)
     if args.totals:
         stdout.write(totals_line(records) + '\n')
         return common.EXIT_OK

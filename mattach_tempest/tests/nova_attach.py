@@ -24,6 +24,7 @@ check the holders of a volume the same way:
   which says little for a multiattach volume);
 * the cleanup detaches only what cinder still lists, and a volume or
   attachment already gone is fine;
+* every attach and detach wait is logged for the class (common.timing);
 * "held by exactly these servers" is one assertion (assertHeldBy) asking
   both services: cinder's volume view, its attachments API and the volume
   status, and nova's list (nova_attachments) on every holder (under
@@ -45,6 +46,7 @@ from tempest import config
 from tempest.lib.common import api_version_request
 from tempest.lib import exceptions as lib_exc
 
+from mattach_tempest.common import timing
 from mattach_tempest.common import waiters
 from mattach_tempest.services.compute import volume_attachments_client
 from mattach_tempest.tests import skips
@@ -112,10 +114,12 @@ class NovaAttachMixin(object):
         """
         microversion = microversion or self.nova_microversion
         self.addCleanup(self._detach_for_cleanup, server['id'], volume['id'])
-        body = self.volume_attachments_client.attach_volume(
-            server['id'], volume['id'], microversion=microversion)
-        return body, self.wait_for_attachment(
-            server, volume, grace=waiters.reserve_grace(microversion))
+        with timing.waiting(type(self), 'attach', server['id']):
+            body = self.volume_attachments_client.attach_volume(
+                server['id'], volume['id'], microversion=microversion)
+            attachment = self.wait_for_attachment(
+                server, volume, grace=waiters.reserve_grace(microversion))
+        return body, attachment
 
     def wait_for_attachment(self, server, volume, grace=0):
         """Wait until cinder lists the server's attachment of the volume.
@@ -138,18 +142,20 @@ class NovaAttachMixin(object):
         so a check of both services right after cinder's record went
         would race nova's last step: wait for that too.
         """
-        self.volume_attachments_client.detach_volume(
-            server['id'], volume['id'], microversion=self.nova_microversion)
-        waiters.wait_for_attachment_removed(
-            self.volumes_client, volume['id'], server['id'])
-
         def nova_released():
             listed = [listed_volume for listed_volume, _a in
                       self.nova_attachments(server['id'])]
             return volume['id'] not in listed, listed
-        waiters.wait_until(
-            nova_released, 'nova to stop listing volume %s on server %s '
-            'after its detach' % (volume['id'], server['id']))
+
+        with timing.waiting(type(self), 'detach', server['id']):
+            self.volume_attachments_client.detach_volume(
+                server['id'], volume['id'],
+                microversion=self.nova_microversion)
+            waiters.wait_for_attachment_removed(
+                self.volumes_client, volume['id'], server['id'])
+            waiters.wait_until(
+                nova_released, 'nova to stop listing volume %s on server %s '
+                'after its detach' % (volume['id'], server['id']))
 
     def _detach_for_cleanup(self, server_id, volume_id):
         """Detach the volume from the server if cinder still lists it."""
@@ -160,13 +166,14 @@ class NovaAttachMixin(object):
         if not any(a['server_id'] == server_id
                    for a in volume['attachments']):
             return
-        try:
-            self.volume_attachments_client.detach_volume(
-                server_id, volume_id, microversion=self.nova_microversion)
-        except lib_exc.NotFound:
-            return
-        waiters.wait_for_attachment_removed(
-            self.volumes_client, volume_id, server_id)
+        with timing.waiting(type(self), 'detach', server_id):
+            try:
+                self.volume_attachments_client.detach_volume(
+                    server_id, volume_id, microversion=self.nova_microversion)
+            except lib_exc.NotFound:
+                return
+            waiters.wait_for_attachment_removed(
+                self.volumes_client, volume_id, server_id)
 
     # -- on which host a server is ----------------------------------------
 

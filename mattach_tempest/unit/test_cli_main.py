@@ -44,7 +44,7 @@ class TestMattach(base.TestCase):
         self.assertIn(fragment, err)
 
     def test_subcommands(self):
-        self.assertEqual(['preflight', 'report', 'certification'],
+        self.assertEqual(['preflight', 'report', 'certification', 'timing'],
                          [name for name, _ in main.COMMANDS])
         code, out, _ = self.run_main(['--help'])
         self.assertEqual(0, code)

@@ -505,6 +505,7 @@ def _tempest_run(args):
         argv += ['--config-file', os.path.abspath(args.config_file)]
     log('running: %s' % ' '.join(argv))
     log_marks = _log_sizes()
+    tempest_log_mark = _size(tempest_ws.LOG)
     t0 = time.monotonic()
     env = tempest_ws.env()
     tempest_proc = subprocess.Popen(argv, cwd=layout.TEMPEST, env=env,
@@ -545,6 +546,9 @@ def _tempest_run(args):
         ', '.join('%s %d' % kv for kv in totals.items()), wall))
     log('report %s, subunit %s' % (report, subunit))
     _capability_report(subunit)
+    # A stream without results would fail the table: leave it out then.
+    _timing_report(tempest_ws.LOG, tempest_log_mark,
+                   subunit if sum(totals.values()) else None)
     if totals['Passed'] + totals['Failed'] == 0:
         log('no test ran: failing the run')
         return rc or 1
@@ -560,18 +564,20 @@ _ERROR_LOGS = ('cinder-scheduler', 'cinder-volume', 'nova-conductor',
                'nova-scheduler', 'neutron', 'tap-agent')
 
 
+def _size(path):
+    """A file's size now; 0 when there is none yet."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def _log_sizes(names=None):
     if names is None:
         names = _ERROR_LOGS + tuple(
             services.compute_service(h).name
             for h in services.compute_hosts())
-    sizes = {}
-    for name in names:
-        try:
-            sizes[name] = os.path.getsize(procs.logfile(name))
-        except OSError:
-            sizes[name] = 0
-    return sizes
+    return {name: _size(procs.logfile(name)) for name in names}
 
 
 # oslo.log's record: '<date> <time> <pid> <LEVEL> <logger> <text>'.
@@ -685,6 +691,27 @@ def _capability_report(subunit):
         log('capability report %s.html, %s.json' % (base, base))
     else:
         log('capability report failed (mattach report %s)' % subunit)
+
+
+def _timing_report(tempest_log, offset, subunit):
+    """`mattach timing` on this run: the waits per test class.
+
+    Reads tempest.log from `offset`, its size before the run, so the
+    table is this run's only; with the run's subunit stream (None when
+    it holds no result) the classes' test seconds too. Says so when
+    there is none (no test waited on a server, or the log is elsewhere:
+    --config-file); never changes the run's result.
+    """
+    argv = _mattach('timing', '--from-byte', str(offset), tempest_log)
+    if subunit:
+        argv[-1:-1] = ['--subunit', subunit]
+    proc = subprocess.run(argv, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True)
+    if proc.returncode == 0:
+        sys.stdout.write(proc.stdout)
+        sys.stdout.flush()
+    else:
+        log('no timing: %s' % proc.stderr.strip())
 
 
 _TOTALS_LINE = re.compile(

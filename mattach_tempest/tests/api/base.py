@@ -37,6 +37,7 @@ from tempest.lib.common.utils import test_utils
 from tempest.lib import exceptions as lib_exc
 from tempest import test
 
+from mattach_tempest.common import timing
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests import nova_attach
@@ -298,21 +299,47 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         :param credentials_type: whose server: 'primary', or another of
             the class's credentials ('alt' ...).
         """
-        kwargs.setdefault('name', self.resource_name('server'))
         clients = getattr(self, 'os_%s' % credentials_type)
-        tenant_network = self.get_tenant_network(credentials_type)
+        body = self.boot_server(clients, credentials_type, wait_until,
+                                **kwargs)
+        self.addCleanup(self.wait_for_server_gone, clients.servers_client,
+                        body['id'])
+        self.addCleanup(test_utils.call_and_ignore_notfound_exc,
+                        clients.servers_client.delete_server, body['id'])
+        return body
+
+    @classmethod
+    def boot_server(cls, clients, credentials_type='primary',
+                    wait_until='ACTIVE', **kwargs):
+        """Request a server; wait until `wait_until` (None: no wait).
+
+        tempest's stable helper, its wait logged for the class (timing:
+        boot, or boot-ssh for 'SSHABLE'). No cleanup: the caller
+        registers the delete (create_server for a test's server).
+        """
+        kwargs.setdefault('name', cls.resource_name('server'))
+        tenant_network = cls.get_tenant_network(credentials_type)
         if not tenant_network:
             # From compute 2.37 nova requires 'networks'; these servers
             # need none when the credentials come without a network.
             kwargs.setdefault('networks', 'none')
-        body, _servers = compute.create_test_server(
-            clients, tenant_network=tenant_network,
-            wait_until=wait_until, **kwargs)
-        self.addCleanup(unstable.wait_for_server_termination,
-                        clients.servers_client, body['id'])
-        self.addCleanup(test_utils.call_and_ignore_notfound_exc,
-                        clients.servers_client.delete_server, body['id'])
+        if not wait_until:
+            return compute.create_test_server(
+                clients, tenant_network=tenant_network, wait_until=None,
+                **kwargs)[0]
+        kind = 'boot-ssh' if wait_until == 'SSHABLE' else 'boot'
+        with timing.waiting(cls, kind) as wait:
+            body, _servers = compute.create_test_server(
+                clients, tenant_network=tenant_network,
+                wait_until=wait_until, **kwargs)
+            wait.server = body['id']
         return body
+
+    @classmethod
+    def wait_for_server_gone(cls, servers_client, server_id):
+        """Wait until a deleted server is gone; logged (timing: delete)."""
+        with timing.waiting(cls, 'delete', server_id):
+            unstable.wait_for_server_termination(servers_client, server_id)
 
     def expect_no_server_named(self, name, multi_create=False):
         """Register the delete of any server called `name` (see above).
@@ -337,8 +364,10 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         servers = [self.create_server(wait_until=None, **kwargs)
                    for _ in range(count)]
         for server in servers:
-            unstable.wait_for_server_status(
-                self.servers_client, server['id'], 'ACTIVE')
+            # Each server's line: the seconds this wait added (timing).
+            with timing.waiting(type(self), 'boot', server['id']):
+                unstable.wait_for_server_status(
+                    self.servers_client, server['id'], 'ACTIVE')
         return servers
 
     def create_bootable_multiattach_volume(self):

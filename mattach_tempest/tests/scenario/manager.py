@@ -26,6 +26,8 @@ Conventions of every test here:
 * servers are attached one at a time, each attach waited on cinder's
   attachment record for that server (never on the volume status, which
   says little for a multiattach volume);
+* every wait on a server (boot to SSH, attach, detach, delete) is logged
+  for the class (mattach_tempest.common.timing);
 * any failure logs the console of every server the test booted; a guest
   step failing also carries that guest's console in the error.
 """
@@ -41,6 +43,7 @@ from tempest.scenario import manager
 
 from mattach_tempest.common import guest as guest_mod
 from mattach_tempest.common import procedures
+from mattach_tempest.common import timing
 from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.tests import nova_attach
@@ -161,9 +164,15 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         validation_resources = self.get_test_validation_resources(
             self.os_primary)
         started = time.monotonic()
+        # ScenarioTest registers the server's delete and its wait: the
+        # bracket times them from around (cleanups run last in, first out).
+        delete = timing.Bracket(type(self), 'delete')
+        self.addCleanup(delete.stop)
         server = self.create_server(
             wait_until=None, validatable=True,
             validation_resources=validation_resources, **kwargs)
+        delete.wait.server = server['id']
+        self.addCleanup(delete.start)
         # Its console is logged if anything fails from here on.
         self.guest_servers.append(server)
         return server, validation_resources, started
@@ -172,32 +181,33 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         """Wait until a requested server is ACTIVE and SSH-able; a Guest.
 
         Bounded by [compute] build_timeout (ACTIVE, the SSH port) and
-        [validation] ssh_timeout (the login).
+        [validation] ssh_timeout (the login). Logged (boot-ssh): the
+        seconds from the create request, what the operator tunes
+        [validation] and [compute] build_timeout by; the boots of servers
+        requested together overlap.
         """
-        server = unstable.wait_for_server_status(
-            self.servers_client, server['id'], 'ACTIVE')
+        with timing.waiting(type(self), 'boot-ssh', server['id'],
+                            started=started):
+            server = unstable.wait_for_server_status(
+                self.servers_client, server['id'], 'ACTIVE')
+            if CONF.validation.connect_method == 'fixed':
+                # tempest's SSH wait retries with a growing sleep (1.5 s,
+                # then 2.5 s, 3.5 s ...) and overshoots a guest that
+                # answers between two tries; a look at the port every
+                # build_interval finds it as soon as sshd is up.
+                waiters.wait_for_ssh_banner(
+                    self.get_server_ip(server),
+                    'server %s (%s)' % (server['name'], server['id']),
+                    console=functools.partial(self._console_output,
+                                              server['id']))
+            unstable.wait_for_ssh_or_ping(
+                server, self.os_primary, self.get_tenant_network(),
+                validatable=True, validation_resources=validation_resources,
+                wait_until='SSHABLE', set_floatingip=True)
         if CONF.validation.connect_method == 'floating':
-            ip = None
+            ip = validation_resources['floating_ip']['ip']
         else:
             ip = self.get_server_ip(server)
-            # tempest's SSH wait retries with a growing sleep (1.5 s, then
-            # 2.5 s, 3.5 s ...) and overshoots a guest that answers
-            # between two tries; a look at the port every build_interval
-            # finds it as soon as sshd is up.
-            waiters.wait_for_ssh_banner(
-                ip, 'server %s (%s)' % (server['name'], server['id']),
-                console=functools.partial(self._console_output,
-                                          server['id']))
-        unstable.wait_for_ssh_or_ping(
-            server, self.os_primary, self.get_tenant_network(),
-            validatable=True, validation_resources=validation_resources,
-            wait_until='SSHABLE', set_floatingip=True)
-        # Boot-to-SSH time: what the operator tunes [validation] and
-        # [compute] build_timeout by.
-        LOG.info('Server %s (%s) SSH-able %.1f s after its create request',
-                 server['name'], server['id'], time.monotonic() - started)
-        if ip is None:
-            ip = validation_resources['floating_ip']['ip']
         remote = self.get_remote_client(
             ip, private_key=validation_resources['keypair']['private_key'],
             server=server)
@@ -249,16 +259,17 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         Waits for ACTIVE, then until a command runs in the guest; bounded
         by [compute] build_timeout.
         """
-        unstable.wait_for_server_status(self.servers_client, server['id'],
-                                        'ACTIVE')
-
         def answers():
             try:
                 return True, guest.remote.exec_command('true')
             except Exception as exc:
                 return False, '%s: %s' % (type(exc).__name__, exc)
-        guest.wait_for(answers, 'server %s to answer over SSH again'
-                       % server['id'])
+
+        with timing.waiting(type(self), 'ssh', server['id']):
+            unstable.wait_for_server_status(self.servers_client,
+                                            server['id'], 'ACTIVE')
+            guest.wait_for(answers, 'server %s to answer over SSH again'
+                           % server['id'])
 
     def _console_output(self, server_id):
         if not CONF.compute_feature_enabled.console_output:
