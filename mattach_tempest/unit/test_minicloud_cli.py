@@ -27,7 +27,8 @@ from mattach_tempest.unit import base
 from mattach_tempest.unit import minicloud_base  # noqa: F401 (tools/ on path)
 from minicloud_lib import cli
 
-HANDLERS = ('up', 'down', 'status', 'run', 'tempest', 'clean', 'openrc')
+HANDLERS = ('up', 'down', 'status', 'run', 'tempest', 'clean', 'openrc',
+            'stop_service', 'start_service')
 
 
 class ArgumentsTest(base.TestCase):
@@ -105,6 +106,15 @@ class ArgumentsTest(base.TestCase):
         self.stdout.seek(0)
         self.assertEqual(cli.CANARY_REGEX + '\n', self.stdout.read())
 
+    def test_stop_and_start_take_one_service(self):
+        for command in ('stop', 'start'):
+            self.assertEqual(0, cli.main([command, 'cinder-volume']))
+            name, args = self.calls.pop()
+            self.assertEqual(command + '_service', name)
+            self.assertEqual('cinder-volume', args.service)
+        self.assertIn('the following arguments are required: service',
+                      self.refused('stop'))
+
     def test_refused(self):
         for argv, message in (
                 ([], 'the following arguments are required'),
@@ -168,3 +178,11 @@ class PhasesTest(base.TestCase):
         phases.end('mariadb')
         phases.end('schemas+keystone')
         self.assertEqual('mariadb 2 s, schemas+keystone 18 s', str(phases))
+
+
+class ServiceNamedTest(base.TestCase):
+
+    def test_unknown_service_is_one_error_line_naming_the_known(self):
+        exc = self.assertRaises(SystemExit, cli._service_named, 'cinder-vol')
+        self.assertIn("no service 'cinder-vol' in this cloud", str(exc))
+        self.assertIn('cinder-volume', str(exc))

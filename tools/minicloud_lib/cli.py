@@ -240,6 +240,19 @@ def up(args):
     bootstrap.create_databases()
     phases.end('mariadb')
 
+    if args.virt == 'libvirt':
+        # The hosts' daemons need no database: they start while the
+        # schemas are made, and are waited for after.
+        libvirt_host.prepare()
+        libvirt_host.ensure_bridge()
+        for index, host in enumerate(hosts):
+            host_netns.create(host, index, libvirt_host.BRIDGE,
+                              libvirt_host.PREFIX_LEN)
+        for svc in services.host_services(args.computes):
+            if procs.read_pid(svc.name) is None:
+                procs.start(svc.name, svc.argv, svc.env)
+        phases.end('hosts started')
+
     commands = bootstrap.schema_commands()
 
     def keystone_chain():
@@ -256,15 +269,8 @@ def up(args):
     phases.end('schemas+keystone')
 
     if args.virt == 'libvirt':
-        # nova-compute started without libvirtd hangs instead of exiting.
-        libvirt_host.prepare()
-        libvirt_host.ensure_bridge()
-        for index, host in enumerate(hosts):
-            host_netns.create(host, index, libvirt_host.BRIDGE,
-                              libvirt_host.PREFIX_LEN)
-        for svc in services.host_services(args.computes):
-            if procs.read_pid(svc.name) is None:
-                procs.start(svc.name, svc.argv, svc.env)
+        # nova-compute started without libvirtd hangs instead of exiting;
+        # the libvirtds were started before the schemas (above).
         for host in hosts:
             procs.wait_for(services.libvirtd_service(host).name,
                            lambda h=host: libvirt_host.answers(h),
@@ -381,6 +387,55 @@ def down(args=None):
             stopped += procs.stop_all(wave, STOP_TIMEOUT)
     log('stopped %s' % (', '.join(stopped) or 'nothing (all had exited)'))
     _host_cleanup()
+    return 0
+
+
+# ----------------------------------------------------- one service at a time
+def _service_named(name):
+    for svc in services.all_services():
+        if svc.name == name:
+            return svc
+    raise SystemExit('minicloud: ERROR: no service %r in this cloud; its '
+                     'services: %s' % (name, ', '.join(
+                         s.name for s in services.all_services())))
+
+
+def stop_service(args):
+    """Stop one service of the running cloud (a fault for the suite).
+
+    Its processes get SIGTERM, then SIGKILL after the stop timeout; the
+    rest of the cloud keeps running. `start` brings it back.
+    """
+    svc = _service_named(args.service)
+    if procs.read_pid(svc.name) is None:
+        log('%s is not running' % svc.name)
+        return 0
+    stopped = procs.stop_all([svc.name], STOP_TIMEOUT)
+    log('stopped %s' % (', '.join(stopped) or '%s (it had exited)'
+                        % svc.name))
+    return 0
+
+
+def start_service(args):
+    """Start one stopped service again and wait until it serves.
+
+    An API: until it answers HTTP; an agent (nova-compute, cinder-volume
+    ...): until it reports up in its service list. Bounded by the start
+    timeout.
+    """
+    svc = _service_named(args.service)
+    if procs.read_pid(svc.name) is not None:
+        log('%s is already running' % svc.name)
+        return 0
+    procs.start(svc.name, svc.argv, svc.env)
+    if svc.health:
+        procs.wait_for(svc.name, _answers(svc), START_TIMEOUT, 'answer HTTP')
+    elif svc.agent:
+        bootstrap.wait_agents(api.Session(), START_TIMEOUT)
+    else:
+        procs.wait_for(svc.name, lambda: procs.read_pid(svc.name),
+                       START_TIMEOUT, 'keep running')
+    log('started %s' % svc.name)
     return 0
 
 
@@ -810,6 +865,12 @@ def main(argv=None):
                             'etc/tempest.conf; etc/tempest-accounts.conf for '
                             'pre-provisioned credentials)')
     sub.add_parser('down', help='stop everything up started')
+    for name, helptext in (
+            ('stop', 'stop one service of the running cloud, e.g. '
+                     'cinder-volume or nova-compute-compute1'),
+            ('start', 'start one stopped service again; waits until it '
+                      'answers or reports up')):
+        sub.add_parser(name, help=helptext).add_argument('service')
     sub.add_parser('status', help='each service and whether it answers')
     sub.add_parser('clean', help='down, then delete the state (not the venv)')
     t = sub.add_parser('tempest', help='run tempest in the workspace, e.g. '
@@ -827,6 +888,7 @@ def main(argv=None):
                    'multiattach tests')
     args = p.parse_args(argv)
     handlers = {'up': up, 'down': down, 'status': status, 'run': run,
+                'stop': stop_service, 'start': start_service,
                 'tempest': tempest, 'clean': clean, 'openrc': openrc,
                 'pin': lambda a: log('pinned %d packages in %s' % (
                     install.pin(), layout.CONSTRAINTS)) or 0,

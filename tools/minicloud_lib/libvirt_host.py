@@ -85,8 +85,11 @@ def private_dirs(host):
     return {'/etc/libvirt': os.path.join(layout.ETC, 'libvirt-' + host),
             '/var/lib/libvirt': os.path.join(layout.DATA, 'libvirt-' + host,
                                              'lib'),
-            '/var/cache/libvirt': os.path.join(layout.DATA,
-                                               'libvirt-' + host, 'cache'),
+            # Kept by `clean`: qemu's probed capabilities (tens of seconds
+            # of TCG per start), which libvirt checks against qemu's and
+            # its own version before it trusts them.
+            '/var/cache/libvirt': os.path.join(layout.STATE, 'cache',
+                                               'libvirt-' + host),
             '/var/log/libvirt': os.path.join(layout.LOGS, 'libvirt-' + host),
             '/run/libvirt': os.path.join(layout.RUN, 'libvirt-' + host)}
 

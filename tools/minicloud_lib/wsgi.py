@@ -50,8 +50,16 @@ def nova():
 
 
 def cinder():
-    return _application('cinder-api', 'cinder.wsgi.api',
-                        ['--config-file', os.environ['MINICLOUD_CINDER_CONF']])
+    app = _application('cinder-api', 'cinder.wsgi.api',
+                       ['--config-file', os.environ['MINICLOUD_CINDER_CONF']])
+    # cinder makes its policy enforcer at the first request, publishing it
+    # before registering its rules: a second thread's request meanwhile
+    # fails with "Policy context_is_admin has not been registered" (500).
+    # gunicorn's threads make that race real; make the enforcer before
+    # serving.
+    from cinder import policy
+    policy.init()
+    return app
 
 
 def neutron():
