@@ -17,6 +17,7 @@
     mattach preflight      check a cloud and its tempest.conf before a run
     mattach report         group a run's results by capability; --totals
     mattach certification  the certification list: --list, --path, --check
+    mattach cleanup        remove what an interrupted run left; --dry-run
 
 A subcommand is a module with PROG, HELP, DESCRIPTION, add_arguments(parser)
 and run(args) -> exit code; adding one is adding it to COMMANDS. Every one
@@ -27,6 +28,7 @@ check failed, 2 bad input; errors on one line, never a traceback.
 import sys
 
 from mattach_tempest.cli import certification
+from mattach_tempest.cli.cleanup import command as cleanup
 from mattach_tempest.cli import common
 from mattach_tempest.cli.preflight import command as preflight
 from mattach_tempest.cli import report
@@ -36,6 +38,7 @@ COMMANDS = (
     ('preflight', preflight),
     ('report', report),
     ('certification', certification),
+    ('cleanup', cleanup),
 )
 
 
