@@ -18,6 +18,7 @@
     mattach report         group a run's results by capability; --totals
     mattach certification  the certification list: --list, --path, --check
     mattach timing         per test class: servers booted, seconds waited
+    mattach cleanup        remove what an interrupted run left; --dry-run
 
 A subcommand is a module with PROG, HELP, DESCRIPTION, add_arguments(parser)
 and run(args) -> exit code; adding one is adding it to COMMANDS. Every one
@@ -28,6 +29,7 @@ check failed, 2 bad input; errors on one line, never a traceback.
 import sys
 
 from mattach_tempest.cli import certification
+from mattach_tempest.cli.cleanup import command as cleanup
 from mattach_tempest.cli import common
 from mattach_tempest.cli.preflight import command as preflight
 from mattach_tempest.cli import report
@@ -39,6 +41,7 @@ COMMANDS = (
     ('report', report),
     ('certification', certification),
     ('timing', timing),
+    ('cleanup', cleanup),
 )
 
 

@@ -44,7 +44,8 @@ class TestMattach(base.TestCase):
         self.assertIn(fragment, err)
 
     def test_subcommands(self):
-        self.assertEqual(['preflight', 'report', 'certification', 'timing'],
+        self.assertEqual(['preflight', 'report', 'certification', 'timing',
+                          'cleanup'],
                          [name for name, _ in main.COMMANDS])
         code, out, _ = self.run_main(['--help'])
         self.assertEqual(0, code)
@@ -61,8 +62,8 @@ class TestMattach(base.TestCase):
 
     def test_usage_errors_are_one_line(self):
         self.assertOneLineError(self.run_main([]), 'mattach: error: ')
-        self.assertOneLineError(self.run_main(['cleanup']),
-                                "invalid choice: 'cleanup'")
+        self.assertOneLineError(self.run_main(['nosuch']),
+                                "invalid choice: 'nosuch'")
         self.assertOneLineError(self.run_main(['report', '--no-such']),
                                 'error: unrecognized arguments: --no-such')
         self.assertOneLineError(self.run_main(['certification']),

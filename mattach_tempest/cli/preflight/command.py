@@ -46,6 +46,15 @@ def default_config_path(environ=None, cwd=None):
     return os.path.join(conf_dir, conf_file)
 
 
+def config_file_of(args):
+    """The absolute path of the tempest.conf to read; BadInput if none."""
+    config_file = os.path.abspath(args.config_file or default_config_path())
+    if not os.path.isfile(config_file):
+        raise common.BadInput('no tempest.conf at %s (give --config-file, or '
+                              'run in a tempest workspace)' % config_file)
+    return config_file
+
+
 def positive_seconds(text):
     try:
         value = int(text)
@@ -57,18 +66,23 @@ def positive_seconds(text):
     return value
 
 
-def add_arguments(parser):
+def add_connection_arguments(parser):
+    """--config-file and --timeout: every command that asks the cloud."""
     parser.add_argument('--config-file',
                         help='tempest.conf (default: $TEMPEST_CONFIG_DIR/'
                              '$TEMPEST_CONFIG, else ./etc/tempest.conf as '
                              'in a tempest workspace)')
-    parser.add_argument('--json', action='store_true',
-                        help='JSON instead of the table')
     parser.add_argument('--timeout', type=positive_seconds,
                         help='seconds each HTTP request may take, the '
                              'identity one included (default: tempest.conf\'s '
                              '[service-clients] http_timeout, %d unless set)'
                              % DEFAULT_TIMEOUT)
+
+
+def add_arguments(parser):
+    add_connection_arguments(parser)
+    parser.add_argument('--json', action='store_true',
+                        help='JSON instead of the table')
     parser.add_argument('--strict', action='store_true',
                         help='exit 1 on any FAIL, soft ones included')
 
@@ -76,10 +90,7 @@ def add_arguments(parser):
 def run(args, stdout=None, connect=None):
     """The exit code; `connect` is injectable for tests (live.connect)."""
     stdout = stdout or sys.stdout
-    config_file = os.path.abspath(args.config_file or default_config_path())
-    if not os.path.isfile(config_file):
-        raise common.BadInput('no tempest.conf at %s (give --config-file, or '
-                              'run in a tempest workspace)' % config_file)
+    config_file = config_file_of(args)
     if connect is None:
         from mattach_tempest.cli.preflight import live
         connect = live.connect

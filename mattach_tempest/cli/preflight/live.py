@@ -287,12 +287,18 @@ def choose_credentials(settings, conf):
     admins = [a for a in settings.accounts if settings.account_is_admin(a)]
     kind, account = (('admin', admins[0]) if admins
                      else ('primary', settings.accounts[0]))
-    fields = {k: v for k, v in account.items() if k in ACCOUNT_FIELDS}
-    if 'tenant_name' in fields:
-        fields.setdefault('project_name', fields.pop('tenant_name'))
+    fields = account_fields(account)
     return (kind, fields, "%s '%s' of project '%s' (accounts file %s)" % (
         kind, account.get('username'), fields.get('project_name'),
         settings.accounts_file))
+
+
+def account_fields(account):
+    """The credential fields of an accounts file entry, for tempest."""
+    fields = {k: v for k, v in account.items() if k in ACCOUNT_FIELDS}
+    if 'tenant_name' in fields:
+        fields.setdefault('project_name', fields.pop('tenant_name'))
+    return fields
 
 
 def authenticate(conf, kind, fields):
