@@ -20,7 +20,8 @@ check the holders of a volume the same way:
 
 * the detach is registered as a cleanup before the attach request is sent;
 * every attach is waited on cinder's attachment record for that server,
-  every detach until that record is gone (never on the volume status,
+  every detach (the cleanup's too) until that record is gone and nova
+  no longer lists the volume on the server (never on the volume status,
   which says little for a multiattach volume);
 * the cleanup detaches only what cinder still lists, and a volume or
   attachment already gone is fine;
@@ -113,7 +114,7 @@ class NovaAttachMixin(object):
             the wait saw it: attachment_id, server_id, device ...)
         """
         microversion = microversion or self.nova_microversion
-        self.addCleanup(self._detach_for_cleanup, server['id'], volume['id'])
+        self.detach_at_cleanup(server['id'], volume['id'])
         with timing.waiting(type(self), 'attach', server['id']):
             body = self.volume_attachments_client.attach_volume(
                 server['id'], volume['id'], microversion=microversion)
@@ -136,26 +137,46 @@ class NovaAttachMixin(object):
             servers_client=self.servers_client, grace=grace)
 
     def detach_volume(self, server, volume):
-        """Detach through nova; wait until neither service lists it.
-
-        Nova deletes its block device mapping after cinder's attachment,
-        so a check of both services right after cinder's record went
-        would race nova's last step: wait for that too.
-        """
-        def nova_released():
-            listed = [listed_volume for listed_volume, _a in
-                      self.nova_attachments(server['id'])]
-            return volume['id'] not in listed, listed
-
+        """Detach through nova; wait until neither service lists it."""
         with timing.waiting(type(self), 'detach', server['id']):
             self.volume_attachments_client.detach_volume(
                 server['id'], volume['id'],
                 microversion=self.nova_microversion)
-            waiters.wait_for_attachment_removed(
-                self.volumes_client, volume['id'], server['id'])
-            waiters.wait_until(
-                nova_released, 'nova to stop listing volume %s on server %s '
-                'after its detach' % (volume['id'], server['id']))
+            self._wait_for_detach(server['id'], volume['id'])
+
+    def detach_at_cleanup(self, server_id, volume_id):
+        """Register the detach of the volume from the server, if needed.
+
+        Registered before a request that may attach it (attach_and_wait
+        does): at cleanup, whatever the test did, the volume is detached
+        from the server if cinder lists it there, and the cleanup waits
+        until neither service lists it, so that a server the class's
+        tests share (base.MultiattachBaseTest.class_servers) is left as
+        the test found it.
+        """
+        self.addCleanup(self._detach_for_cleanup, server_id, volume_id)
+
+    def _wait_for_detach(self, server_id, volume_id):
+        """Wait until neither cinder nor nova lists the attachment.
+
+        Nova deletes its block device mapping after cinder's attachment,
+        so a check of both services right after cinder's record went
+        would race nova's last step: wait for that too. A server gone
+        lists nothing.
+        """
+        waiters.wait_for_attachment_removed(
+            self.volumes_client, volume_id, server_id)
+
+        def nova_released():
+            try:
+                listed = [listed_volume for listed_volume, _a in
+                          self.nova_attachments(server_id)]
+            except lib_exc.NotFound:
+                return True, 'server gone'
+            return volume_id not in listed, listed
+        waiters.wait_until(
+            nova_released, 'nova to stop listing volume %s on server %s '
+            'after its detach' % (volume_id, server_id))
 
     def _detach_for_cleanup(self, server_id, volume_id):
         """Detach the volume from the server if cinder still lists it."""
@@ -172,8 +193,7 @@ class NovaAttachMixin(object):
                     server_id, volume_id, microversion=self.nova_microversion)
             except lib_exc.NotFound:
                 return
-            waiters.wait_for_attachment_removed(
-                self.volumes_client, volume_id, server_id)
+            self._wait_for_detach(server_id, volume_id)
 
     # -- on which host a server is ----------------------------------------
 

@@ -146,6 +146,27 @@ class DetachTest(test_waiters.WaitersTestCase):
         self.assertEqual([('detach', SERVER['id'], VOLUME['id'], '2.60')],
                          probe.log)
 
+    def test_cleanup_waits_until_nova_no_longer_lists_it(self):
+        # A server the class's tests share must list nothing of the
+        # volume when the next test takes it.
+        probe = Probe(FakeVolumesClient(volume('in-use', SERVER['id']),
+                                        volume('available')), None,
+                      listings={SERVER['id']: [(VOLUME['id'], None)]})
+        self.set_conf('volume', build_timeout=9, build_interval=3)
+        exc = self.assertRaises(lib_exc.TimeoutException,
+                                probe._detach_for_cleanup, SERVER['id'],
+                                VOLUME['id'])
+        self.assertIn('nova to stop listing volume %s on server %s'
+                      % (VOLUME['id'], SERVER['id']), str(exc))
+
+    def test_cleanup_of_a_server_gone_is_done(self):
+        probe = Probe(FakeVolumesClient(volume('in-use', SERVER['id']),
+                                        volume('available')), None,
+                      listings={SERVER['id']: lib_exc.NotFound()})
+        probe._detach_for_cleanup(SERVER['id'], VOLUME['id'])
+        self.assertEqual([('detach', SERVER['id'], VOLUME['id'], '2.60')],
+                         probe.log)
+
     def test_cleanup_leaves_what_cinder_does_not_list(self):
         for volumes in (
                 FakeVolumesClient(volume('in-use', test_waiters.SERVER_B)),

@@ -71,6 +71,15 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
     #: different hosts or on one host (create_servers_on_hosts): it skips
     #: unless the configuration says the cloud can place them so.
     placement = None
+    #: How many servers the class's tests share: booted in resource_setup
+    #: (create_class_servers), taken with class_servers; 0: none.
+    class_server_count = 0
+    #: The servers the class's tests share (create_class_servers), in
+    #: boot order; None in a class that shares none.
+    _class_servers = None
+    #: The ids of the volumes the tests of a class sharing servers create:
+    #: deleted again, if a test could not, once the servers are gone.
+    _test_volume_ids = None
 
     @classmethod
     def skip_checks(cls):
@@ -147,6 +156,8 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         cls.setup_api_microversion_fixture(
             compute_microversion=cls.compute_request_microversion,
             volume_microversion=cls.volume_request_microversion)
+        if cls.class_server_count:
+            cls.create_class_servers(cls.class_server_count)
 
     # -- refusals --------------------------------------------------------
 
@@ -209,6 +220,8 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
                               CONF.compute.compute_volume_common_az)
         volume = self.volumes_client.create_volume(**kwargs)['volume']
         self.addCleanup(self.delete_volume, volume['id'])
+        if self._test_volume_ids is not None:
+            self._test_volume_ids.append(volume['id'])
         if wait_until:
             volume = waiters.wait_for_volume_status(
                 self.volumes_client, volume['id'], wait_until,
@@ -238,7 +251,8 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
                                          volume))
         return volume
 
-    def delete_volume(self, volume_id):
+    @classmethod
+    def delete_volume(cls, volume_id):
         """Delete a volume once nothing holds it, and wait until it is gone.
 
         Servers deleted just before release their attachments
@@ -247,12 +261,18 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         try:
             # Returns at the first look when nothing holds the volume.
             waiters.wait_until(
-                lambda: self._volume_deletable(volume_id),
+                lambda: cls._volume_deletable(volume_id),
                 'volume %s to be released before its delete' % volume_id)
-            self.volumes_client.delete_volume(volume_id)
+            cls.volumes_client.delete_volume(volume_id)
         except lib_exc.NotFound:
             return
-        self.volumes_client.wait_for_resource_deletion(volume_id)
+        cls.volumes_client.wait_for_resource_deletion(volume_id)
+
+    @classmethod
+    def delete_volumes(cls, volume_ids):
+        """delete_volume of each; one gone already is fine."""
+        for volume_id in volume_ids:
+            cls.delete_volume(volume_id)
 
     def expect_no_volume_named(self, name):
         """Register the delete of any volume called `name`.
@@ -282,8 +302,9 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
                     attachment['id'])
         self.addCleanup(delete_reserved)
 
-    def _volume_deletable(self, volume_id):
-        status = self.volumes_client.show_volume(volume_id)['volume'][
+    @classmethod
+    def _volume_deletable(cls, volume_id):
+        status = cls.volumes_client.show_volume(volume_id)['volume'][
             'status']
         return status in ('available', 'error', 'error_restoring'), status
 
@@ -293,29 +314,32 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
                       **kwargs):
         """Boot a server with tempest's stable helper; cleanup registered.
 
-        The termination wait is registered before the delete, so cleanups
-        (last in, first out) delete, then wait for the server to be gone.
+        The cleanup (registered before the request) deletes the server,
+        then waits until it is gone.
 
         :param credentials_type: whose server: 'primary', or another of
             the class's credentials ('alt' ...).
         """
-        clients = getattr(self, 'os_%s' % credentials_type)
-        body = self.boot_server(clients, credentials_type, wait_until,
-                                **kwargs)
-        self.addCleanup(self.wait_for_server_gone, clients.servers_client,
-                        body['id'])
-        self.addCleanup(test_utils.call_and_ignore_notfound_exc,
-                        clients.servers_client.delete_server, body['id'])
-        return body
+        server_ids = []
+        self.addCleanup(self.delete_servers,
+                        self._servers_client_of(credentials_type), server_ids)
+        return self._request_server(server_ids, credentials_type,
+                                    wait_until=wait_until, **kwargs)
 
     @classmethod
-    def boot_server(cls, clients, credentials_type='primary',
-                    wait_until='ACTIVE', **kwargs):
-        """Request a server; wait until `wait_until` (None: no wait).
+    def _servers_client_of(cls, credentials_type):
+        return cls._clients_of(credentials_type).servers_client
 
-        tempest's stable helper, its wait logged for the class (timing:
-        boot, or boot-ssh for 'SSHABLE'). No cleanup: the caller
-        registers the delete (create_server for a test's server).
+    @classmethod
+    def _clients_of(cls, credentials_type):
+        return getattr(cls, 'os_%s' % credentials_type)
+
+    @classmethod
+    def _request_server(cls, server_ids, credentials_type='primary',
+                        wait_until=None, **kwargs):
+        """Request a server (tempest's helper); its id into server_ids.
+
+        When a wait_until fails, tempest's helper deletes the server.
         """
         kwargs.setdefault('name', cls.resource_name('server'))
         tenant_network = cls.get_tenant_network(credentials_type)
@@ -324,22 +348,63 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
             # need none when the credentials come without a network.
             kwargs.setdefault('networks', 'none')
         if not wait_until:
-            return compute.create_test_server(
-                clients, tenant_network=tenant_network, wait_until=None,
-                **kwargs)[0]
+            body, _servers = compute.create_test_server(
+                cls._clients_of(credentials_type),
+                tenant_network=tenant_network, wait_until=None, **kwargs)
+            server_ids.append(body['id'])
+            return body
+        # The boot's wait, logged for the class (timing).
         kind = 'boot-ssh' if wait_until == 'SSHABLE' else 'boot'
         with timing.waiting(cls, kind) as wait:
             body, _servers = compute.create_test_server(
-                clients, tenant_network=tenant_network,
-                wait_until=wait_until, **kwargs)
+                cls._clients_of(credentials_type),
+                tenant_network=tenant_network, wait_until=wait_until,
+                **kwargs)
             wait.server = body['id']
+        server_ids.append(body['id'])
         return body
 
     @classmethod
-    def wait_for_server_gone(cls, servers_client, server_id):
-        """Wait until a deleted server is gone; logged (timing: delete)."""
-        with timing.waiting(cls, 'delete', server_id):
-            unstable.wait_for_server_termination(servers_client, server_id)
+    def delete_servers(cls, servers_client, server_ids):
+        """Delete the servers, all of them, then wait until each is gone."""
+        for server_id in server_ids:
+            test_utils.call_and_ignore_notfound_exc(
+                servers_client.delete_server, server_id)
+        for server_id in server_ids:
+            with timing.waiting(cls, 'delete', server_id):
+                unstable.wait_for_server_termination(servers_client,
+                                                     server_id)
+
+    @classmethod
+    def _boot_servers(cls, add_cleanup, count, credentials_type='primary',
+                      **kwargs):
+        """Request `count` servers, then wait until all are ACTIVE.
+
+        :param add_cleanup: registers their delete (delete_servers) before
+            the first request: addCleanup or addClassResourceCleanup.
+        """
+        servers_client = cls._servers_client_of(credentials_type)
+        server_ids = []
+        add_cleanup(cls.delete_servers, servers_client, server_ids)
+        servers = [cls._request_server(server_ids, credentials_type,
+                                       **kwargs)
+                   for _index in range(count)]
+        cls.wait_for_active(servers, servers_client)
+        return servers
+
+    @classmethod
+    def wait_for_active(cls, servers, servers_client=None):
+        """Wait until each server is ACTIVE (the primary's when no client).
+
+        For servers requested together (wait_until=None): each boots
+        while the others do.
+        """
+        for server in servers:
+            # Each server's line: the seconds this wait added (timing).
+            with timing.waiting(cls, 'boot', server['id']):
+                unstable.wait_for_server_status(
+                    servers_client or cls.servers_client, server['id'],
+                    'ACTIVE')
 
     def expect_no_server_named(self, name, multi_create=False):
         """Register the delete of any server called `name` (see above).
@@ -360,15 +425,89 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         self.addCleanup(delete_named)
 
     def create_servers(self, count, **kwargs):
-        """Boot `count` servers, all requested before waiting for any."""
-        servers = [self.create_server(wait_until=None, **kwargs)
-                   for _ in range(count)]
-        for server in servers:
-            # Each server's line: the seconds this wait added (timing).
-            with timing.waiting(type(self), 'boot', server['id']):
-                unstable.wait_for_server_status(
-                    self.servers_client, server['id'], 'ACTIVE')
+        """Boot `count` servers of the test, waited for together.
+
+        All are requested before waiting for any; the cleanup deletes them
+        all, then waits until each is gone.
+
+        :param kwargs: create_server's (credentials_type ...), but not
+            wait_until.
+        """
+        return self._boot_servers(self.addCleanup, count, **kwargs)
+
+    # -- servers the class's tests share -----------------------------------
+    # Tempest's resource_setup pattern, for the classes whose tests only
+    # attach, detach and are refused (or reboot, or stop and start): a
+    # boot, its wait and a delete per server per class instead of per
+    # test. A test that needs a server of its own (one it shelves,
+    # resizes, moves, rebuilds or deletes, or boots from its volume) boots
+    # it and says why in its docstring.
+
+    @classmethod
+    def create_class_servers(cls, count, **kwargs):
+        """Boot `count` servers the class's tests share (resource_setup).
+
+        All are requested before waiting for any. A class cleanup
+        (registered before the first request) deletes them all, then
+        waits until each is gone. A class cleanup registered before that
+        one, so run after it, deletes every volume the class's tests
+        created that is still there: one a failed test could not delete
+        while a shared server held it. Tests take the servers with
+        class_servers.
+
+        :param kwargs: create_server's, but neither wait_until nor
+            credentials_type: the servers are the primary's.
+        :returns: the servers (create answers), in request order.
+        """
+        if cls._test_volume_ids is None:
+            cls._test_volume_ids = []
+            cls.addClassResourceCleanup(cls.delete_volumes,
+                                        cls._test_volume_ids)
+        servers = cls._boot_servers(cls.addClassResourceCleanup, count,
+                                    **kwargs)
+        cls._class_servers = (cls._class_servers or []) + servers
         return servers
+
+    def class_servers(self, count=None):
+        """The class's shared servers, as each of its tests finds them.
+
+        ACTIVE, and nova lists no volume on them: every test detaches what
+        it attached at cleanup (and waits until neither service lists
+        it), and leaves ACTIVE a server it stops or reboots. A server a
+        test left otherwise (it failed half-way, or the cloud kept
+        something a detach removed) is replaced here, for the class's
+        later tests too, by a new server, so that one failure does not
+        spread to the tests after it.
+
+        :param count: how many, the first in boot order (all when None).
+        """
+        servers = self._class_servers
+        count = len(servers) if count is None else count
+        changed = [index for index in range(count)
+                   if not self._as_a_test_finds_it(servers[index]['id'])]
+        if changed:
+            replacements = self._boot_servers(self.addClassResourceCleanup,
+                                              len(changed))
+            for index, server in zip(changed, replacements):
+                servers[index] = server
+        return servers[:count]
+
+    def _as_a_test_finds_it(self, server_id):
+        """Whether the shared server is ACTIVE, idle, with no volume."""
+        try:
+            shown = self.servers_client.show_server(server_id)['server']
+            volumes = [volume_id for volume_id, _a in
+                       self.nova_attachments(server_id)]
+        except lib_exc.NotFound:
+            shown, volumes = {'status': 'gone'}, []
+        if (shown['status'] == 'ACTIVE' and
+                not shown.get('OS-EXT-STS:task_state') and not volumes):
+            return True
+        LOG.warning('Shared server %s is not as a test must find it '
+                    '(status %s, task %s, volumes nova lists %s): the test '
+                    'gets a new one', server_id, shown['status'],
+                    shown.get('OS-EXT-STS:task_state'), volumes)
+        return False
 
     def create_bootable_multiattach_volume(self):
         """A multiattach volume holding [compute] image_ref, bootable."""
@@ -389,6 +528,22 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         return self.create_server(
             image_id='', block_device_mapping_v2=[nova_attach.volume_bdm(
                 volume['id'], 0, delete_on_termination)], **kwargs)
+
+    def create_server_from_volume_and_another(self, volume, **kwargs):
+        """Server A booted from the volume, server B from the image.
+
+        Both requested before waiting for either: B, booted without the
+        volume, takes no part in its reserve. The test attaches B.
+
+        :param kwargs: create_server_from_volume's for A
+            (delete_on_termination ...).
+        :returns: (A, B)
+        """
+        booted = self.create_server_from_volume(volume, wait_until=None,
+                                                **kwargs)
+        other = self.create_server(wait_until=None)
+        self.wait_for_active([booted, other])
+        return booted, other
 
     def create_server_with_data_volume(self, volume, **kwargs):
         """Boot from [compute] image_ref with the volume as a data disk."""
@@ -454,7 +609,7 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
     # -- servers sharing a volume ------------------------------------------
 
     def create_shared_volume(self, server_count=2, microversion=None,
-                             placement=None, host_of=None):
+                             placement=None, host_of=None, servers=None):
         """One new multiattach volume attached to `server_count` new servers.
 
         The volume is created before the servers, so its delete (a cleanup,
@@ -469,14 +624,17 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
             None: wherever the scheduler puts them.
         :param host_of: how assertPlacement reads a server's host (hostId
             when None).
+        :param servers: servers to attach it to instead of new ones (the
+            class's: class_servers); server_count and placement are then
+            not used.
         :returns: (volume, servers, {server_id: attachment_id}) as cinder
             lists the attachments once each attach completed.
         """
         volume = self.create_multiattach_volume()
-        if placement:
+        if servers is None and placement:
             servers = self.create_servers_on_hosts(server_count, placement)
             self.assertPlacement(servers, placement, host_of)
-        else:
+        elif servers is None:
             servers = self.create_servers(server_count)
         attachments = {
             server['id']: self.attach_volume(

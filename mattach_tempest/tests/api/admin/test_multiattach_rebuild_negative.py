@@ -86,8 +86,7 @@ class MultiattachRebuildReimageNegativeTest(base.MultiattachAdminBaseTest):
            and nova lists the volume on B under B's attachment id.
         """
         volume = self.create_bootable_multiattach_volume()
-        booted = self.create_server_from_volume(volume)
-        other = self.create_server()
+        booted, other = self.create_server_from_volume_and_another(volume)
         other_attachment = self.attach_volume(other, volume)['attachment_id']
 
         # A ends in ERROR, and tempest's termination wait takes an ERROR

@@ -33,7 +33,17 @@ CONF = config.CONF
 
 
 class MultiattachAttachTest(base.MultiattachBaseTest):
-    """One volume, several servers: attach, list and detach."""
+    """One volume, several servers: attach, list and detach.
+
+    The tests share max(2, [mattach] servers_per_volume) servers (booted
+    once for the class): each attaches a volume of its own to some of
+    them and detaches it by the end or at cleanup.
+    """
+
+    @classmethod
+    def resource_setup(cls):
+        super().resource_setup()
+        cls.create_class_servers(max(2, CONF.mattach.servers_per_volume))
 
     @decorators.idempotent_id('0b9feb9d-836e-46f7-bf6b-cdf2facd8ad6')
     @unstable.services('compute', 'volume')
@@ -41,8 +51,8 @@ class MultiattachAttachTest(base.MultiattachBaseTest):
         """Two servers attached at 2.60: cinder and nova agree on both.
 
         Steps:
-        1. Create a multiattach volume and two servers; attach the volume
-           to each in turn through nova at exactly compute 2.60.
+        1. Create a multiattach volume; attach it to two of the class's
+           servers in turn through nova at exactly compute 2.60.
         2. Cinder's volume view lists both servers, the volume is in-use.
         3. Cinder's attachments API, list and detail filtered by the
            volume, give the same attachment ids; each is attached, rw.
@@ -56,7 +66,8 @@ class MultiattachAttachTest(base.MultiattachBaseTest):
             type(self), 'compute', volume_attachments_client.ATTACHMENT_IDS,
             'latest')
         volume, _servers, attachments = self.create_shared_volume(
-            microversion=volume_attachments_client.MULTIATTACH)
+            microversion=volume_attachments_client.MULTIATTACH,
+            servers=self.class_servers(2))
         self.assertEqual(2, len(set(attachments.values())))
         self.assertHeldBy(volume['id'], attachments)
 
@@ -79,14 +90,14 @@ class MultiattachAttachTest(base.MultiattachBaseTest):
         """One volume on [mattach] servers_per_volume servers.
 
         Steps:
-        1. Create a multiattach volume and N servers; attach the volume to
-           each in turn, each attach completing before the next.
+        1. Create a multiattach volume; attach it to N of the class's
+           servers in turn, each attach completing before the next.
         2. Cinder lists all N servers with N distinct attachment ids and
            the volume is in-use.
         """
         count = CONF.mattach.servers_per_volume
         volume, servers, attachments = self.create_shared_volume(
-            server_count=count)
+            servers=self.class_servers(count))
         self.assertEqual({server['id'] for server in servers},
                          set(attachments))
         self.assertEqual(count, len(set(attachments.values())))
@@ -98,12 +109,14 @@ class MultiattachAttachTest(base.MultiattachBaseTest):
         """Detaching from one server keeps the other's attachment.
 
         Steps:
-        1. Attach one multiattach volume to servers A and B.
+        1. Attach a new multiattach volume to the class's servers A and
+           B.
         2. Detach it from A and wait until cinder no longer lists A.
         3. Both services list B alone, under its original attachment id,
            the volume is still in-use, and nova lists nothing of it on A.
         4. Detach it from B: the volume is available with no attachment
            and nova lists it on neither server.
         """
-        volume, servers, attachments = self.create_shared_volume()
+        volume, servers, attachments = self.create_shared_volume(
+            servers=self.class_servers(2))
         self.assertDetachedOneByOne(volume, servers, attachments)

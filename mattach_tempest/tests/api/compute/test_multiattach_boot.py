@@ -106,22 +106,21 @@ class MultiattachDeleteOnTerminationTest(base.MultiattachBaseTest):
         Steps:
         1. Create a bootable multiattach volume; boot server A from it
            with delete_on_termination=True, which nova's attachment view
-           (2.79) shows.
-        2. Boot server B from the image and attach the volume to it.
+           (2.79) shows, and, at the same time, server B from the image.
+        2. Attach the volume to B.
         3. Delete server A and wait until it is gone.
         4. The volume still exists, in-use, held by B alone under B's
            original attachment id; cinder keeps no record of A's
            attachment and nova lists the volume on B.
         """
         volume = self.create_bootable_multiattach_volume()
-        doomed = self.create_server_from_volume(
+        doomed, holder = self.create_server_from_volume_and_another(
             volume, delete_on_termination=True)
         doomed_view = self.volume_attachments_client.show_volume_attachment(
             doomed['id'], volume['id'],
             microversion=self.compute_request_microversion)['volumeAttachment']
         self.assertIs(True, doomed_view['delete_on_termination'])
 
-        holder = self.create_server()
         holder_attachment = self.attach_volume(holder, volume)[
             'attachment_id']
 

@@ -34,7 +34,13 @@ ROOT_DETACH_REFUSED = 'Cannot detach a root device volume'
 
 
 class MultiattachDetachNegativeTest(base.MultiattachBaseTest):
-    """Refused detaches leave every holder as it was."""
+    """Refused detaches leave every holder as it was.
+
+    The tests share servers A, B and C (booted once for the class): each
+    attaches a volume of its own and detaches it at cleanup.
+    """
+
+    class_server_count = 3
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('7e46f039-b961-4c35-a242-85b28397fe7f')
@@ -43,16 +49,18 @@ class MultiattachDetachNegativeTest(base.MultiattachBaseTest):
         """Detaching the volume from a server that does not hold it: 404.
 
         Steps:
-        1. Attach one multiattach volume to servers A and B; boot server
-           C, which does not hold it.
+        1. Attach a new multiattach volume to the class's servers A and
+           B; the class's server C does not hold it.
         2. Detach the volume from C through nova: 404 "Instance <C> is not
            attached to volume <volume>".
         3. A and B still hold the volume under their attachment ids on
            both services, the volume is in-use, and nova lists nothing of
            it on C.
         """
-        volume, _servers, attachments = self.create_shared_volume()
-        bystander = self.create_server()
+        shared = self.class_servers(3)
+        bystander = shared[2]
+        volume, _servers, attachments = self.create_shared_volume(
+            servers=shared[:2])
         self.assertRefused(
             lib_exc.NotFound, NOT_ATTACHED % (bystander['id'], volume['id']),
             self.volume_attachments_client.detach_volume,
@@ -67,9 +75,12 @@ class MultiattachDetachNegativeTest(base.MultiattachBaseTest):
     def test_detach_of_multiattach_root_volume_refused(self):
         """Detaching a multiattach volume a server booted from: 400.
 
+        Server A is this test's own: it boots from the test's volume.
+
         Steps:
         1. Create a bootable multiattach volume from [compute] image_ref;
-           boot server A from it and attach it to server B as a data disk.
+           boot server A from it and attach it to the class's server B as
+           a data disk.
         2. Detach it from A through nova: 400 "Cannot detach a root device
            volume".
         3. A and B still hold the volume under their attachment ids on
@@ -77,7 +88,7 @@ class MultiattachDetachNegativeTest(base.MultiattachBaseTest):
         """
         volume = self.create_bootable_multiattach_volume()
         booted = self.create_server_from_volume(volume)
-        other = self.create_server()
+        other = self.class_servers(1)[0]
         self.attach_volume(other, volume)
         attachments = self.assertHeldBy(
             volume['id'], [booted['id'], other['id']])

@@ -36,7 +36,14 @@ CONF = config.CONF
 
 
 class MultiattachLifecycleTest(base.MultiattachBaseTest):
-    """Reboot and stop/start leave every attachment as it was."""
+    """Reboot and stop/start leave every attachment as it was.
+
+    The tests share servers A and B (booted once for the class): each
+    attaches a volume of its own, detaches it at cleanup, and leaves A
+    ACTIVE again.
+    """
+
+    class_server_count = 2
 
     @decorators.idempotent_id('856ffea9-3e68-4575-804e-f909a4d439df')
     @unstable.services('compute', 'volume')
@@ -46,13 +53,15 @@ class MultiattachLifecycleTest(base.MultiattachBaseTest):
         A hard reboot is the one that reconnects the server's volumes.
 
         Steps:
-        1. Attach one multiattach volume to servers A and B.
+        1. Attach a new multiattach volume to the class's servers A and
+           B.
         2. Hard-reboot A and wait until it is ACTIVE.
         3. Cinder's volume view and attachments API list A and B attached
            under their original attachment ids and nothing else, the
            volume is in-use, and nova lists the volume on each server.
         """
-        volume, (rebooted, _other), attachments = self.create_shared_volume()
+        volume, (rebooted, _other), attachments = self.create_shared_volume(
+            servers=self.class_servers())
 
         self.servers_client.reboot_server(rebooted['id'], type='HARD')
         unstable.wait_for_server_status(
@@ -66,13 +75,15 @@ class MultiattachLifecycleTest(base.MultiattachBaseTest):
         """Stopping and starting one server changes no attachment.
 
         Steps:
-        1. Attach one multiattach volume to servers A and B.
+        1. Attach a new multiattach volume to the class's servers A and
+           B.
         2. Stop A and wait until it is SHUTOFF: cinder and nova still list
            A and B under their original attachment ids and nothing else,
            the volume is in-use.
         3. Start A and wait until it is ACTIVE: the same again.
         """
-        volume, (cycled, _other), attachments = self.create_shared_volume()
+        volume, (cycled, _other), attachments = self.create_shared_volume(
+            servers=self.class_servers())
 
         self.servers_client.stop_server(cycled['id'])
         unstable.wait_for_server_status(
@@ -279,8 +290,8 @@ class MultiattachVolumeBackedSnapshotTest(base.MultiattachBaseTest):
         Cleanup deletes the image and the cinder snapshot nova made.
         """
         volume = self.create_bootable_multiattach_volume()
-        snapshotted = self.create_server_from_volume(volume)
-        other = self.create_server()
+        snapshotted, other = self.create_server_from_volume_and_another(
+            volume)
         self.attach_volume(other, volume)
         attachments = self.assertHeldBy(volume['id'],
                                         [snapshotted['id'], other['id']])

@@ -36,7 +36,13 @@ SWAP_POLICY_REFUSED = ("Policy doesn't allow "
 
 
 class MultiattachNegativeTest(base.MultiattachBaseTest):
-    """Refusals around an attached multiattach volume."""
+    """Refusals around an attached multiattach volume.
+
+    The tests share servers A and B (booted once for the class): each
+    attaches a volume of its own and detaches it at cleanup.
+    """
+
+    class_server_count = 2
 
     @decorators.attr(type='negative')
     @decorators.idempotent_id('d2ae449a-cc81-4525-b1c5-30636993dbc2')
@@ -45,14 +51,14 @@ class MultiattachNegativeTest(base.MultiattachBaseTest):
         """Attaching the volume again to the same server is a 400.
 
         Steps:
-        1. Attach a multiattach volume to a server.
+        1. Attach a new multiattach volume to the class's server A.
         2. Attach it to the same server again: 400 "volume <id> already
            attached" (nova _check_volume_already_attached).
         3. Cinder still lists the first attachment alone, same id, volume
            in-use; nova lists the volume once on the server.
         """
         volume, servers, attachments = self.create_shared_volume(
-            server_count=1)
+            servers=self.class_servers(1))
         server_id = servers[0]['id']
         self.assertRefused(
             lib_exc.BadRequest,
@@ -69,12 +75,14 @@ class MultiattachNegativeTest(base.MultiattachBaseTest):
         """Deleting a volume two servers hold is a 400.
 
         Steps:
-        1. Attach one multiattach volume to servers A and B.
+        1. Attach a new multiattach volume to the class's servers A and
+           B.
         2. Delete the volume through cinder: 400, its status must be
            available or error.
         3. The volume is still in-use with both attachments, same ids.
         """
-        volume, _servers, attachments = self.create_shared_volume()
+        volume, _servers, attachments = self.create_shared_volume(
+            servers=self.class_servers())
         self.assertRefused(
             lib_exc.BadRequest,
             'Invalid volume: Volume status must be available or error',
@@ -119,8 +127,8 @@ class MultiattachNegativeTest(base.MultiattachBaseTest):
         that goes ahead.
 
         Steps:
-        1. Create a plain volume; attach one multiattach volume to servers
-           A and B.
+        1. Create a plain volume; attach a new multiattach volume to the
+           class's servers A and B.
         2. On server A, update the multiattach volume's attachment with
            the plain volume's id (a swap): 403 "Policy doesn't allow
            os_compute_api:os-volumes-attachments:swap to be performed."
@@ -128,10 +136,12 @@ class MultiattachNegativeTest(base.MultiattachBaseTest):
            same volume on A, and the plain volume is available with no
            attachment.
         """
-        # Created before the servers so its delete runs after theirs.
         new_volume = self.create_volume()
-        volume, servers, attachments = self.create_shared_volume()
+        volume, servers, attachments = self.create_shared_volume(
+            servers=self.class_servers())
         server_id = servers[0]['id']
+        # A swap the cloud wrongly makes leaves the plain volume on A.
+        self.detach_at_cleanup(server_id, new_volume['id'])
         self.assertRefused(
             lib_exc.Forbidden, SWAP_POLICY_REFUSED,
             self.volume_attachments_client.update_volume_attachment,
@@ -156,6 +166,8 @@ class MultiattachShelvedNegativeTest(base.MultiattachBaseTest):
     @unstable.services('compute', 'volume', 'image')
     def test_attach_to_shelved_offloaded_server_refused(self):
         """Attaching a multiattach volume to a shelved-offloaded server: 400.
+
+        The server is this test's own: it is shelved and offloaded.
 
         Steps:
         1. Create a multiattach volume and a server; shelve the server and

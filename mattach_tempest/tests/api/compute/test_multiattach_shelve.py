@@ -29,7 +29,12 @@ from mattach_tempest.tests.api import base
 
 
 class MultiattachShelveTest(base.MultiattachBaseTest):
-    """Shelve-offload and unshelve one of two servers sharing a volume."""
+    """Shelve-offload and unshelve one of two servers sharing a volume.
+
+    Each test boots servers of its own: it shelve-offloads one of them,
+    which leaves it off any host (and, unshelved, on a host nova picks
+    again), not as a test sharing it would find it.
+    """
 
     @classmethod
     def skip_checks(cls):

@@ -73,6 +73,9 @@ class NovaAttachmentProtectionNegativeTest(base.MultiattachBaseTest):
     attachment nova connected to a server; anyone else gets 409 and must
     detach through the compute API. Clouds where nova sends no service
     token lack this protection: ``[mattach] protects_nova_attachments``.
+
+    The tests share servers A and B (booted once for the class): each
+    attaches a volume of its own and detaches it at cleanup.
     """
 
     @classmethod
@@ -82,6 +85,8 @@ class NovaAttachmentProtectionNegativeTest(base.MultiattachBaseTest):
             cls, 'mattach', 'protects_nova_attachments',
             'The cloud does not protect nova-owned attachments (bug 2004555)')
 
+    class_server_count = 2
+
     @decorators.attr(type='negative')
     @decorators.idempotent_id('712e8a48-d9a0-4517-a704-0d7447f9d1f8')
     @unstable.services('compute', 'volume')
@@ -89,12 +94,14 @@ class NovaAttachmentProtectionNegativeTest(base.MultiattachBaseTest):
         """DELETE attachments/{id} of nova's attachment is a 409.
 
         Steps:
-        1. Attach one multiattach volume to servers A and B through nova.
+        1. Attach a new multiattach volume to the class's servers A and B
+           through nova.
         2. Delete A's attachment through cinder's attachments API: 409
            "Detach volume from instance <A> using the Compute API".
         3. Both attachments are intact: same ids, attached, volume in-use.
         """
-        volume, servers, attachments = self.create_shared_volume()
+        volume, servers, attachments = self.create_shared_volume(
+            servers=self.class_servers())
         server_id = servers[0]['id']
         self.assertRefused(
             lib_exc.Conflict, NOVA_OWNED % server_id,
@@ -109,12 +116,14 @@ class NovaAttachmentProtectionNegativeTest(base.MultiattachBaseTest):
         """os-detach naming nova's attachment is a 409.
 
         Steps:
-        1. Attach one multiattach volume to servers A and B through nova.
+        1. Attach a new multiattach volume to the class's servers A and B
+           through nova.
         2. POST volumes/{id}/action os-detach with A's attachment_id: 409
            "Detach volume from instance <A> using the Compute API".
         3. Both attachments are intact: same ids, attached, volume in-use.
         """
-        volume, servers, attachments = self.create_shared_volume()
+        volume, servers, attachments = self.create_shared_volume(
+            servers=self.class_servers())
         server_id = servers[0]['id']
         self.assertRefused(
             lib_exc.Conflict, NOVA_OWNED % server_id,
@@ -132,12 +141,14 @@ class NovaAttachmentProtectionNegativeTest(base.MultiattachBaseTest):
         means, so it names no instance in the refusal.
 
         Steps:
-        1. Attach one multiattach volume to servers A and B through nova.
+        1. Attach a new multiattach volume to the class's servers A and B
+           through nova.
         2. POST volumes/{id}/action os-terminate_connection with a
            connector: 409 "... using the Compute API".
         3. Both attachments are intact: same ids, attached, volume in-use.
         """
-        volume, _servers, attachments = self.create_shared_volume()
+        volume, _servers, attachments = self.create_shared_volume(
+            servers=self.class_servers())
         self.assertRefused(
             lib_exc.Conflict, 'using the Compute API',
             self.volumes_client.terminate_connection, volume['id'],

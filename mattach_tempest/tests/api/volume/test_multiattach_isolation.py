@@ -39,9 +39,14 @@ VOLUME_NOT_FOUND = 'Volume %s could not be found.'
 
 
 class MultiattachIsolationTest(base.MultiattachBaseTest):
-    """The primary's shared volume, as a user of another project sees it."""
+    """The primary's shared volume, as a user of another project sees it.
+
+    The tests share the primary's servers A and B (booted once for the
+    class): each attaches a volume of its own and detaches it at cleanup.
+    """
 
     credentials = ['primary', 'alt']
+    class_server_count = 2
 
     @classmethod
     def setup_clients(cls):
@@ -59,8 +64,8 @@ class MultiattachIsolationTest(base.MultiattachBaseTest):
         """Another project lists, shows and deletes none of the attachments.
 
         Steps:
-        1. As the primary user, attach one multiattach volume to servers A
-           and B.
+        1. As the primary user, attach a new multiattach volume to the
+           class's servers A and B.
         2. As the alt user (another project), list attachments (all, and
            filtered by the volume's id): none of A's or B's is listed.
         3. As the alt user, show and delete each of them: 404 "Volume
@@ -69,7 +74,8 @@ class MultiattachIsolationTest(base.MultiattachBaseTest):
         4. A and B hold the volume on both services, with the same
            attachment ids.
         """
-        volume, servers, attachments = self.create_shared_volume()
+        volume, servers, attachments = self.create_shared_volume(
+            servers=self.class_servers())
         listed = [a['id'] for a in self.alt_attachments_client.
                   list_attachments()['attachments']]
         self.assertEqual([], [a for a in attachments.values() if a in listed],
@@ -93,8 +99,8 @@ class MultiattachIsolationTest(base.MultiattachBaseTest):
         """Another project neither lists nor shows the shared volume.
 
         Steps:
-        1. As the primary user, attach one multiattach volume to servers A
-           and B.
+        1. As the primary user, attach a new multiattach volume to the
+           class's servers A and B.
         2. As the alt user, list volumes (detailed): the volume is not
            among them.
         3. As the alt user, show it: 404 "Volume <id> could not be
@@ -102,7 +108,8 @@ class MultiattachIsolationTest(base.MultiattachBaseTest):
         4. A and B hold the volume on both services, with the same
            attachment ids.
         """
-        volume, servers, attachments = self.create_shared_volume()
+        volume, servers, attachments = self.create_shared_volume(
+            servers=self.class_servers())
         self.assertNotIn(volume['id'], [
             v['id'] for v in self.alt_volumes_client.list_volumes(
                 detail=True)['volumes']],
@@ -118,14 +125,16 @@ class MultiattachIsolationTest(base.MultiattachBaseTest):
         """Another project's server cannot attach the shared volume: 404.
 
         Steps:
-        1. As the primary user, attach one multiattach volume to servers A
-           and B.
-        2. As the alt user, boot server C and attach the volume to it
-           through nova: 404 "Volume <id> could not be found.".
+        1. As the primary user, attach a new multiattach volume to the
+           class's servers A and B.
+        2. As the alt user, boot server C (this test's own: no other test
+           needs a server of the other project) and attach the volume to
+           it through nova: 404 "Volume <id> could not be found.".
         3. A and B hold the volume on both services, with the same
            attachment ids; nova lists no volume on C.
         """
-        volume, servers, attachments = self.create_shared_volume()
+        volume, servers, attachments = self.create_shared_volume(
+            servers=self.class_servers())
         other = self.create_server(credentials_type='alt')
         self.assertRefused(
             lib_exc.NotFound, VOLUME_NOT_FOUND % volume['id'],

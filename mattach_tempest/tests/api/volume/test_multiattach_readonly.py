@@ -37,10 +37,16 @@ IN_USE_FLAG_REFUSED = ('status must be available to update readonly flag, '
 
 
 class MultiattachReadonlyTest(base.MultiattachBaseTest):
-    """Servers attaching a readonly multiattach volume get it read-only."""
+    """Servers attaching a readonly multiattach volume get it read-only.
+
+    The tests share servers A and B (booted once for the class): each
+    attaches a volume of its own and detaches it at cleanup.
+    """
+
+    class_server_count = 2
 
     def attach_readonly_volume(self):
-        """A readonly multiattach volume attached to two servers.
+        """A readonly multiattach volume attached to the class's servers.
 
         The flag is set while the volume is available, before any attach.
         Returns the volume's records in the attachments API (detail): two,
@@ -52,7 +58,7 @@ class MultiattachReadonlyTest(base.MultiattachBaseTest):
         shown = self.volumes_client.show_volume(volume['id'])['volume']
         self.assertEqual('True', shown['metadata'].get('readonly'))
         attachments = self.attach_volume_to_servers(volume,
-                                                    self.create_servers(2))
+                                                    self.class_servers())
         records = self.attachments_client.list_attachments(
             detail=True, volume_id=volume['id'])['attachments']
         self.assertEqual(
@@ -70,7 +76,7 @@ class MultiattachReadonlyTest(base.MultiattachBaseTest):
         Steps:
         1. Create a multiattach volume and set readonly=True on it while
            it is available: 202, its metadata shows readonly 'True'.
-        2. Attach it to servers A and B through nova.
+        2. Attach it to the class's servers A and B through nova.
         3. The attachments API lists two attachments of the volume, both
            attached, both attach_mode ro.
         """
@@ -92,7 +98,7 @@ class MultiattachReadonlyTest(base.MultiattachBaseTest):
         Steps:
         1. Create a multiattach volume and set readonly=True on it while
            it is available: 202, its metadata shows readonly 'True'.
-        2. Attach it to servers A and B through nova.
+        2. Attach it to the class's servers A and B through nova.
         3. The connection_info of both attachments (attachments API
            detail) has access_mode ro.
         """

@@ -83,15 +83,22 @@ class MultiattachRetypeBaseTest(base.MultiattachBaseTest):
 
 
 class MultiattachRetypeNegativeTest(MultiattachRetypeBaseTest):
-    """An in-use volume cannot gain or lose multiattach by a retype."""
+    """An in-use volume cannot gain or lose multiattach by a retype.
+
+    The tests share one server (booted once for the class): each attaches
+    a volume of its own and detaches it at cleanup.
+    """
+
+    class_server_count = 1
 
     def assertInUseRetypeRefused(self, volume, type_name):
         """Attach the volume, retype it to type_name: 400, nothing changes.
 
-        The volume keeps its type, its multiattach flag, its status in-use
-        and its one attachment (same id).
+        The volume is attached to the class's server. It keeps its type,
+        its multiattach flag, its status in-use and its one attachment
+        (same id).
         """
-        server = self.create_server()
+        server = self.class_servers(1)[0]
         attachment = self.attach_volume(server, volume)
         self.assertRefused(lib_exc.BadRequest, IN_USE_RETYPE_REFUSED,
                            self.retype, volume['id'], type_name)
@@ -106,7 +113,8 @@ class MultiattachRetypeNegativeTest(MultiattachRetypeBaseTest):
         """An attached multiattach volume cannot be retyped to plain.
 
         Steps:
-        1. Create a multiattach volume and attach it to a server.
+        1. Create a multiattach volume and attach it to the class's
+           server.
         2. Retype it to the plain type (migration_policy never): 400
            "retypes affecting multiattach are only allowed on available
            volumes ... status of: in-use".
@@ -123,7 +131,8 @@ class MultiattachRetypeNegativeTest(MultiattachRetypeBaseTest):
         """An attached plain volume cannot be retyped to multiattach.
 
         Steps:
-        1. Create a volume of the plain type and attach it to a server.
+        1. Create a volume of the plain type and attach it to the class's
+           server.
         2. Retype it to the multiattach type (migration_policy never): 400
            "retypes affecting multiattach are only allowed on available
            volumes ... status of: in-use".
