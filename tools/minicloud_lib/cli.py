@@ -39,6 +39,7 @@ from . import libvirt_host
 from . import procs
 from . import services
 from . import tempest_ws
+from .drills import census
 
 START_TIMEOUT = 180       # s, per wait for a service to answer
 STOP_TIMEOUT = 20         # s, SIGTERM -> SIGKILL
@@ -538,10 +539,29 @@ def run(args):
     try:
         up(args)
         _install_repo()
-        return _tempest_run(args)
+        before = census.take()
+        rc = _tempest_run(args)
+        return _leftovers(before) or rc
     finally:
         if not args.keep:
             down()
+
+
+def _leftovers(before):
+    """1 if the cloud holds what it did not before the run, else 0.
+
+    A run must leave nothing behind, failed tests included: every
+    resource of the cloud, of every project (the census), is compared
+    with the one taken before it; each leftover is named.
+    """
+    left = census.differences(before, census.take())
+    if left:
+        log('the run left the cloud changed (failing the run):')
+        print('\n'.join(left), flush=True)
+        return 1
+    log('leftovers: none (the census of the cloud equals the one before '
+        'the run)')
+    return 0
 
 
 def _tempest_run(args):

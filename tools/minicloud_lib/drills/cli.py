@@ -25,8 +25,10 @@ import sys
 from .. import api
 from .. import procs
 from . import census
+from . import decoys
+from . import kill
 
-DRILLS = (census,)
+DRILLS = (census, decoys, kill)
 
 
 def main(argv=None):

@@ -1,0 +1,169 @@
+# Copyright 2026 The mattach-tempest Authors.
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+
+
+"""The kill drill: the suite SIGKILLed mid-flight, then the cleanup.
+
+1. the census of the cloud is taken (the decoys already in it);
+2. `tempest run` starts in the workspace, in a process group of its own;
+3. at a random second of the window (the seed is printed, so a kill
+   point can be replayed) the whole group (tempest, stestr and its
+   workers) gets SIGKILL: no cleanup of the test classes runs;
+4. the tests in flight at that moment are read from the run's subunit
+   stream (none in flight: the kill proved nothing, the drill fails);
+5. the census after the kill, then `mattach cleanup`, then the census
+   again, which must equal the first; the decoys must be unchanged.
+"""
+import os
+import random
+import signal
+import subprocess
+import time
+
+from .. import layout
+from .. import tempest_ws
+from . import census
+from . import decoys
+
+# The tests a subunit stream holds that started but never ended, read
+# with the venv's python-subunit (the tools run under the system python).
+IN_FLIGHT = r'''
+import sys, subunit, testtools
+found = []
+def keep(test):
+    if test['status'] == 'inprogress':
+        found.append(test['id'])
+result = testtools.StreamToDict(keep)
+result.startTestRun()
+with open(sys.argv[1], 'rb') as stream:
+    subunit.ByteStreamToStreamResult(stream, non_subunit_name='stdout').run(
+        result)
+result.stopTestRun()
+print('\n'.join(found))
+'''
+GONE_TIMEOUT = 30
+CLEANUP_TIMEOUT = 600
+
+
+def _window(text):
+    start, _, end = text.partition(':')
+    start, end = float(start), float(end or start)
+    if not 0 <= start <= end:
+        raise ValueError('window %r: FROM:TO seconds, FROM <= TO' % text)
+    return start, end
+
+
+def _results(stamp, what):
+    os.makedirs(layout.RESULTS, exist_ok=True)
+    return os.path.join(layout.RESULTS, 'kill-%s-%s' % (stamp, what))
+
+
+def in_flight(subunit_path):
+    """The ids of the tests the stream shows started and not ended."""
+    out = subprocess.run(
+        [os.path.join(layout.VBIN, 'python'), '-c', IN_FLIGHT,
+         subunit_path], capture_output=True, text=True, check=True).stdout
+    return [line for line in out.splitlines() if line]
+
+
+def _group_gone(pgid):
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def kill_run(args, stamp):
+    """Start the suite, SIGKILL it in the window; the stream's path."""
+    seed = args.seed if args.seed is not None else random.randrange(10**6)
+    start, end = args.window
+    at = random.Random(seed).uniform(start, end)
+    stream = _results(stamp, 'run.subunit')
+    argv = [os.path.join(layout.VBIN, 'tempest'), 'run', '--subunit',
+            '--regex', args.regex, '--concurrency', str(args.concurrency)]
+    print('kill: %s; SIGKILL at %.0f s (window %g:%g, seed %d)' % (
+        ' '.join(argv), at, start, end, seed), flush=True)
+    with open(stream, 'wb') as out:
+        proc = subprocess.Popen(argv, cwd=layout.TEMPEST,
+                                env=tempest_ws.env(), stdout=out,
+                                stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+    t0 = time.monotonic()
+    try:
+        proc.wait(timeout=at)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + GONE_TIMEOUT
+        while not _group_gone(proc.pid):
+            if time.monotonic() > deadline:
+                raise OSError('kill: the run\'s processes (group %d) still '
+                              'live %d s after SIGKILL' % (proc.pid,
+                                                           GONE_TIMEOUT))
+            time.sleep(0.2)
+        print('kill: SIGKILLed the run\'s process group at %.0f s'
+              % (time.monotonic() - t0), flush=True)
+        return stream
+    print('kill: the run ended (rc %d) at %.0f s, before the kill point: '
+          'a later window is needed' % (proc.returncode,
+                                        time.monotonic() - t0))
+    return None
+
+
+def command(args):
+    stamp = time.strftime('%Y%m%d-%H%M%S')
+    named = [('before', census.take())]
+    stream = kill_run(args, stamp)
+    if stream is None:
+        return 1
+    flying = in_flight(stream)
+    print('kill: %d tests in flight when killed%s' % (
+        len(flying), ''.join('\n  ' + t for t in flying)))
+    named.append(('killed', census.take()))
+    cleanup = [os.path.join(layout.TOOLS, 'mattach'), 'cleanup',
+               '--config-file', tempest_ws.CONF]
+    print('kill: %s' % ' '.join(cleanup), flush=True)
+    cleanup_rc = subprocess.run(cleanup, timeout=CLEANUP_TIMEOUT).returncode
+    named.append(('cleaned', census.take()))
+    for name, counted in named:
+        census.save(_results(stamp, name + '.json'), counted)
+    print('\n'.join(census.table(named)))
+    diff = census.differences(named[0][1], named[-1][1])
+    print('\n'.join(diff) or 'kill: the census after the cleanup equals '
+          'the one before the run')
+    decoys_rc = decoys.check(args.decoys) if args.decoys else 0
+    failed = [what for what, bad in (
+        ('no test was in flight', not flying),
+        ('mattach cleanup rc %d' % cleanup_rc, cleanup_rc),
+        ('the census differs', diff),
+        ('the decoys changed', decoys_rc)) if bad]
+    print('kill: %s' % ('FAILED: ' + '; '.join(failed) if failed else
+                        'held: nothing left, decoys unchanged'))
+    return 1 if failed else 0
+
+
+def register(sub):
+    p = sub.add_parser('kill', help='SIGKILL a run of the suite mid-flight, '
+                       'run mattach cleanup, compare the census (rc 1 if '
+                       'anything is left or changed)')
+    p.add_argument('--window', type=_window, required=True,
+                   metavar='FROM:TO', help='seconds after the start of '
+                   'the run between which the kill falls, at random')
+    p.add_argument('--seed', type=int, help='replays a kill point')
+    p.add_argument('--regex', default='^mattach_tempest\\.tests\\.')
+    p.add_argument('--concurrency', type=int, default=4)
+    p.add_argument('--decoys', metavar='FILE',
+                   help='the decoys saved by `decoys create`, checked after')
+    p.set_defaults(handler=command)
