@@ -74,6 +74,19 @@ def take(sess=None):
                                  'volume_types'),
         'images': _listing(sess, 'glance', '/v2/images?limit=1000',
                            'images'),
+        'flavors': _listing(sess, 'nova-api',
+                            '/v2.1/flavors/detail?is_public=None',
+                            'flavors'),
+        'server groups': _listing(
+            sess, 'nova-api', '/v2.1/os-server-groups?all_projects=True',
+            'server_groups'),
+        'aggregates': _listing(sess, 'nova-api', '/v2.1/os-aggregates',
+                               'aggregates'),
+        'backups': _listing(sess, 'cinder-api',
+                            _cinder(sess, 'backups?all_tenants=1'),
+                            'backups'),
+        'qos specs': _listing(sess, 'cinder-api', _cinder(sess, 'qos-specs'),
+                              'qos_specs'),
     }
     for kind in ('networks', 'subnets', 'ports', 'routers',
                  'security_groups', 'floatingips'):
