@@ -72,7 +72,7 @@ class Pattern(collections.namedtuple('Pattern', 'what regex min_value')):
 
 # Keystone's fernet tokens are urlsafe base64 of a fernet message, whose
 # first bytes (version 0x80, then a timestamp's high zero bytes) encode
-# as 'gAAAAA'; keystone drops the '=' padding, 180 characters and more.
+# as 'gAAAAA'; keystone strips the '=' padding (183 characters here).
 FERNET = Pattern('a keystone fernet token', re.compile(
     rb'(?<![A-Za-z0-9_-])(?P<value>gAAAAA[A-Za-z0-9_-]{60,}={0,2})'), 0)
 PATTERNS = (
@@ -285,21 +285,23 @@ def add_arguments(parser):
     parser.add_argument('paths', metavar='PATH', nargs='+',
                         help='a file, or a directory searched recursively '
                              '(binary files too, e.g. subunit streams)')
-    parser.add_argument('--config-file',
-                        help='tempest.conf: its secret options and its '
-                             'accounts file\'s passwords are searched for')
+    parser.add_argument('--config-file', metavar='FILE', action='append',
+                        default=[],
+                        help='a tempest.conf: its secret options and its '
+                             'accounts file\'s passwords are searched for '
+                             '(repeatable)')
     parser.add_argument('--secret-file', metavar='FILE', action='append',
                         default=[],
                         help='more secrets, one per line (repeatable)')
 
 
 def gather(args):
-    """([Secret], ignored) of --config-file and --secret-file."""
+    """([Secret], ignored) of every --config-file and --secret-file."""
     named = []
-    if args.config_file:
-        sections = parse_config(args.config_file)
+    for config_file in args.config_file:
+        sections = parse_config(config_file)
         named += config_secrets(sections, registered_secrecy())
-        accounts = accounts_file_of(sections, args.config_file)
+        accounts = accounts_file_of(sections, config_file)
         if accounts:
             named += accounts_secrets(accounts)
     for path in args.secret_file:

@@ -228,6 +228,19 @@ class ScanSecretsTest(base.TestCase):
         self.assertEqual(1, stdout.getvalue().count('secrets.txt line 1'))
         self.assertNotIn('admin_password', stdout.getvalue())
 
+    def test_two_configs_and_their_accounts_files(self):
+        self.write('etc/tempest-accounts.conf',
+                   '[auth]\ntest_accounts_file = more-accounts.yaml\n')
+        self.write('etc/more-accounts.yaml', '- username: y\n'
+                   '  password: dyn-user-pw\n')
+        self.write('run/x.log', 'dyn-user-pw %s\n' % ACCOUNT_PASSWORD)
+        more = os.path.join(self.dir, 'etc/tempest-accounts.conf')
+        code, out = self.scan(argv=['--config-file', more])
+        self.assertEqual(1, code, out)
+        self.assertEqual(2, len(self.findings(out)), out)
+        self.assertIn('test_accounts_file #1 password (user primary)', out)
+        self.assertIn('test_accounts_file #1 password (user y)', out)
+
     def test_bad_input_is_rc_2(self):
         code, out = self.scan('no-such-dir')
         self.assertEqual(2, code)
