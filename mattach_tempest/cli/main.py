@@ -19,6 +19,7 @@
     mattach certification  the certification list: --list, --path, --check
     mattach timing         per test class: servers booted, seconds waited
     mattach cleanup        remove what an interrupted run left; --dry-run
+    mattach scan-secrets   no password or token in what a run wrote
 
 A subcommand is a module with PROG, HELP, DESCRIPTION, add_arguments(parser)
 and run(args) -> exit code; adding one is adding it to COMMANDS. Every one
@@ -33,6 +34,7 @@ from mattach_tempest.cli.cleanup import command as cleanup
 from mattach_tempest.cli import common
 from mattach_tempest.cli.preflight import command as preflight
 from mattach_tempest.cli import report
+from mattach_tempest.cli import secrets
 from mattach_tempest.cli import timing
 
 PROG = 'mattach'
@@ -42,6 +44,7 @@ COMMANDS = (
     ('certification', certification),
     ('timing', timing),
     ('cleanup', cleanup),
+    ('scan-secrets', secrets),
 )
 
 

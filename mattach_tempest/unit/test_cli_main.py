@@ -45,7 +45,7 @@ class TestMattach(base.TestCase):
 
     def test_subcommands(self):
         self.assertEqual(['preflight', 'report', 'certification', 'timing',
-                          'cleanup'],
+                          'cleanup', 'scan-secrets'],
                          [name for name, _ in main.COMMANDS])
         code, out, _ = self.run_main(['--help'])
         self.assertEqual(0, code)

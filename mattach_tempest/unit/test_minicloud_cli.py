@@ -106,6 +106,17 @@ class ArgumentsTest(base.TestCase):
         self.stdout.seek(0)
         self.assertEqual(cli.CANARY_REGEX + '\n', self.stdout.read())
 
+    def test_secrets_printed_one_a_line(self):
+        self.assertEqual(0, cli.main(['secrets']))
+        self.stdout.seek(0)
+        printed = self.stdout.read().splitlines()
+        self.assertEqual(list(cli.bootstrap.SECRETS), printed)
+        for secret in (cli.layout.ADMIN_PASSWORD, cli.layout.DB_PASSWORD,
+                       cli.layout.SERVICE_PASSWORD,
+                       cli.layout.RABBIT_PASSWORD, cli.layout.FIXED_KEY,
+                       cli.bootstrap.ACCOUNT_PASSWORD):
+            self.assertIn(secret, printed)
+
     def test_stop_and_start_take_one_service(self):
         for command in ('stop', 'start'):
             self.assertEqual(0, cli.main([command, 'cinder-volume']))

@@ -46,6 +46,10 @@ ACCOUNT_PROJECTS = 6
 ACCOUNT_ROLES = ['member', 'reader']
 ACCOUNT_PASSWORD = 'minicloud-account'
 SERVICE_USERS = ['placement', 'glance', 'nova', 'cinder', 'neutron']
+# What no log or artefact may show: every password of the cloud, and the
+# key that encrypts its volumes.
+SECRETS = (layout.ADMIN_PASSWORD, layout.SERVICE_PASSWORD, layout.DB_PASSWORD,
+           layout.RABBIT_PASSWORD, ACCOUNT_PASSWORD, layout.FIXED_KEY)
 
 
 class StepError(Exception):
@@ -55,10 +59,8 @@ class StepError(Exception):
 def shown(argv):
     """A command line as logs and errors show it: no password in it."""
     text = ' '.join(argv)
-    for password in (layout.ADMIN_PASSWORD, layout.SERVICE_PASSWORD,
-                     layout.DB_PASSWORD, layout.RABBIT_PASSWORD,
-                     ACCOUNT_PASSWORD):
-        text = text.replace(password, '***')
+    for secret in SECRETS:
+        text = text.replace(secret, '***')
     return text
 
 

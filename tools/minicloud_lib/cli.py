@@ -823,6 +823,12 @@ def openrc(args):
     return 0
 
 
+def secrets(args):
+    """Print the cloud's secrets, one a line (`mattach scan-secrets`)."""
+    sys.stdout.write(''.join(secret + '\n' for secret in bootstrap.SECRETS))
+    return 0
+
+
 def clean(args):
     """down, then delete what up made (not the venv, not others' files)."""
     down()
@@ -902,6 +908,9 @@ def main(argv=None):
                        '.minicloud/clouds.yaml)')
     o.add_argument('--admin', action='store_true',
                    help='the cloud\'s admin instead')
+    sub.add_parser('secrets', help='print the cloud\'s passwords and keys, '
+                   'one a line: mattach scan-secrets --secret-file '
+                   '<(tools/minicloud secrets) ...')
     sub.add_parser('pin', help='write the venv\'s exact versions to '
                    'tools/minicloud-constraints.txt')
     sub.add_parser('canary-regex', help='print the regex of tempest\'s own '
@@ -910,6 +919,7 @@ def main(argv=None):
     handlers = {'up': up, 'down': down, 'status': status, 'run': run,
                 'stop': stop_service, 'start': start_service,
                 'tempest': tempest, 'clean': clean, 'openrc': openrc,
+                'secrets': secrets,
                 'pin': lambda a: log('pinned %d packages in %s' % (
                     install.pin(), layout.CONSTRAINTS)) or 0,
                 'canary-regex': lambda a: print(CANARY_REGEX) or 0}
