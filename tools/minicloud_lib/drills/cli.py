@@ -25,8 +25,9 @@ import sys
 from .. import api
 from .. import procs
 from . import census
+from . import dying_service
 
-DRILLS = (census,)
+DRILLS = (census, dying_service)
 
 
 def main(argv=None):
