@@ -230,7 +230,7 @@ def test_record(test):
             'reason': reason, 'defect': defect}
 
 
-def _tests_of_v2(data):
+def tests_of_v2(data):
     """Test dicts of a subunit v2 stream; the parser's complaints included.
 
     Bytes that are not packets (a run's stray stdout) are left aside; a
@@ -263,7 +263,7 @@ def read_stream(stream):
     data = stream.read()
     if not data:
         raise common.BadInput('empty: no test results in the stream')
-    tests = _tests_of_v2(data)
+    tests = tests_of_v2(data)
     damaged = [t for t in tests if t['id'] == PARSER_ERROR_ID]
     # 'exists' only lists a test (a --list-tests stream): not a result.
     results = [t for t in tests if t['id'] and t['id'] != PARSER_ERROR_ID

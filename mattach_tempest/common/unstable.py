@@ -26,15 +26,42 @@ from tempest.common import compute
 from tempest.common import utils
 from tempest.common.utils.linux import remote_client
 from tempest.common import waiters
+from tempest.lib import exceptions as lib_exc
 
 services = utils.services
 is_scheduler_filter_enabled = compute.is_scheduler_filter_enabled
 RemoteClient = remote_client.RemoteClient
 wait_for_server_status = waiters.wait_for_server_status
-wait_for_server_termination = waiters.wait_for_server_termination
 wait_for_image_status = waiters.wait_for_image_status
 # A server ACTIVE: (floating IP associated, then) SSH login or ping.
 wait_for_ssh_or_ping = compute.wait_for_ssh_or_ping
+
+
+def wait_for_server_termination(client, server_id, **kwargs):
+    """tempest's wait until a deleted server is gone, its timeout named.
+
+    tempest raises a bare TimeoutException ("Request timed out / Details:
+    None") when the server outlives [compute] build_timeout, e.g. while
+    its nova-compute is down: the error here names the server, the
+    timeout and what the server last showed.
+    """
+    try:
+        return waiters.wait_for_server_termination(client, server_id,
+                                                   **kwargs)
+    except lib_exc.TimeoutException as exc:
+        if server_id in str(exc):   # named by a later tempest: kept
+            raise
+        try:
+            server = client.show_server(server_id)['server']
+            seen = 'status %s, task state %s' % (
+                server.get('status'), server.get('OS-EXT-STS:task_state'))
+        except Exception as show_error:
+            seen = 'not shown: %s' % show_error
+        raise lib_exc.TimeoutException(
+            'Server %s was not gone within the required time (%s s) after '
+            'its delete; last seen: %s' % (server_id, client.build_timeout,
+                                           seen)) from exc
+
 
 __all__ = ['RemoteClient', 'is_scheduler_filter_enabled', 'services',
            'wait_for_image_status', 'wait_for_server_status',

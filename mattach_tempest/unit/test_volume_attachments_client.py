@@ -14,7 +14,11 @@
 
 """The compute os-volume_attachments client against fake HTTP responses."""
 
+from unittest import mock
+
+import fixtures
 from tempest.lib import exceptions as lib_exc
+import urllib3
 
 from mattach_tempest.services.compute import volume_attachments_client as vac
 from mattach_tempest.unit import base
@@ -73,6 +77,19 @@ class VolumeAttachmentsClientTest(fakes.ClientTestMixin, base.TestCase):
         self.assertRequest('POST', ATTACHMENTS, '2.60',
                            {'volumeAttachment': {'volumeId': VOLUME_ID}})
         self.assertEqual(VOLUME_ATTACHMENT, body['volumeAttachment'])
+
+    def test_attach_without_answer_names_the_request(self):
+        timeout = urllib3.exceptions.ReadTimeoutError(
+            None, ATTACHMENTS, 'Read timed out. (read timeout=60)')
+        self.useFixture(fixtures.MockPatchObject(
+            self.http, 'request', mock.Mock(side_effect=timeout)))
+        exc = self.assertRaises(lib_exc.TimeoutException,
+                                self.client.attach_volume, SERVER_ID,
+                                VOLUME_ID)
+        self.assertIn('no answer to POST servers/%s/os-volume_attachments '
+                      '{"volumeAttachment": {"volumeId": "%s"}} within the '
+                      'read timeout' % (SERVER_ID, VOLUME_ID), str(exc))
+        self.assertIn('Read timed out', str(exc))
 
     def test_attach_passes_extra_fields(self):
         self.http.respond(200, {'volumeAttachment': VOLUME_ATTACHMENT})

@@ -25,6 +25,8 @@ is refused.
 from oslo_serialization import jsonutils as json
 from tempest.lib.common import api_version_request
 from tempest.lib.common import rest_client
+from tempest.lib import exceptions as lib_exc
+import urllib3
 
 MULTIATTACH = '2.60'
 ATTACHMENT_IDS = '2.89'
@@ -60,8 +62,19 @@ class VolumeAttachmentsClient(rest_client.RestClient):
             headers[self.api_microversion_header_name] = microversion
         if body is not None:
             body = json.dumps(body)
-        resp, resp_body = self.request(method, url, headers=headers,
-                                       body=body)
+        try:
+            resp, resp_body = self.request(method, url, headers=headers,
+                                           body=body)
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            # nova answers an attach only after an RPC call to the
+            # server's nova-compute (reserve_block_device_name); with that
+            # service dead the call waits out nova's rpc_response_timeout,
+            # and the client's read timeout can come first. Its error
+            # names only host and port: say which request got no answer.
+            raise lib_exc.TimeoutException(
+                'no answer to %s %s%s within the read timeout '
+                '([service-clients] http_timeout): %s'
+                % (method, url, ' %s' % body if body else '', exc)) from exc
         self.expected_success(expected, resp.status)
         return rest_client.ResponseBody(
             resp, json.loads(resp_body) if resp_body else {})

@@ -26,9 +26,10 @@ from .. import api
 from .. import procs
 from . import census
 from . import decoys
+from . import dying_service
 from . import kill
 
-DRILLS = (census, decoys, kill)
+DRILLS = (census, decoys, kill, dying_service)
 
 
 def main(argv=None):
