@@ -98,6 +98,18 @@ MattachGroup = [
                min=4,
                help='Size in KiB of the region each guest writes in the '
                     'raw-block scenario test.'),
+    cfg.StrOpt('api_image_ref',
+               default='',
+               help='The image the API tests boot their servers from and '
+                    'make their bootable volumes of. They never log in to '
+                    'a server, so it needs no guest OS: on an emulated '
+                    '(TCG) or small cloud, an image whose server runs '
+                    'nothing, with its disks on a bus that unplugs without '
+                    'the guest (hw_disk_bus=scsi, hw_scsi_model='
+                    'virtio-scsi, os_shutdown_timeout=0), leaves the CPU '
+                    'to the data-path tests\' guests. Empty (the default): '
+                    '[compute] image_ref. The data-path tests always boot '
+                    '[compute] image_ref.'),
     cfg.DictOpt('compute_libvirt_uris',
                 default={},
                 help='How the whitebox tests reach the libvirt of each '

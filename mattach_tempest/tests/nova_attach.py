@@ -75,14 +75,17 @@ def volume_bdm(volume_id, boot_index, delete_on_termination=False):
             'delete_on_termination': delete_on_termination}
 
 
-def data_volume_bdms(volume_id):
-    """block_device_mapping_v2 booting [compute] image_ref, volume as data.
+def data_volume_bdms(volume_id, image_ref=None):
+    """block_device_mapping_v2 booting an image, the volume as data.
 
     With block_device_mapping_v2 nova expects the client to map the image
     itself (as the CLI does for --image with --block-device): without that
     entry the boot sequence is invalid.
+
+    :param image_ref: the image; [compute] image_ref when None.
     """
-    image_disk = {'uuid': CONF.compute.image_ref, 'source_type': 'image',
+    image_disk = {'uuid': image_ref or CONF.compute.image_ref,
+                  'source_type': 'image',
                   'destination_type': 'local', 'boot_index': 0,
                   'delete_on_termination': True}
     return [image_disk, volume_bdm(volume_id, -1)]

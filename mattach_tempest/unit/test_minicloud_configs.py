@@ -295,6 +295,19 @@ class TempestConfTest(minicloud_base.StateDirTestCase):
         self.assertEqual('admin', conf['auth']['admin_username'])
         self.assertEqual('false', conf['validation']['run_validation'])
 
+    def test_api_image_given_to_both_configs(self):
+        tempest_ws.write(['image-1', 'image-2'], 'fake', ['compute1'],
+                         api_image='halting-image')
+        for path in (tempest_ws.CONF, tempest_ws.ACCOUNTS_CONF):
+            conf = read_ini(path)
+            self.assertEqual('halting-image',
+                             conf['mattach']['api_image_ref'])
+            self.assertEqual('image-1', conf['compute']['image_ref'])
+
+    def test_no_api_image_leaves_the_option_unset(self):
+        conf, _accounts_conf = self.write('fake', ['compute1'])
+        self.assertNotIn('api_image_ref', conf['mattach'])
+
     def test_accounts_conf_has_no_admin(self):
         _conf, accounts_conf = self.write('fake', ['compute1'])
         auth = accounts_conf['auth']

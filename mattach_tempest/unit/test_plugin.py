@@ -47,6 +47,7 @@ DEFAULTS = {
     'compute_libvirt_uris': {},
     'evacuate': False,
     'allow_resize_to_same_host': False,
+    'api_image_ref': '',
 }
 
 

@@ -299,13 +299,15 @@ def up(args):
     if args.virt == 'libvirt':
         guest_cloud.ensure_network(sess)
         images = guest_cloud.ensure_images(sess)
+        api_image = guest_cloud.ensure_api_image(sess)
     else:
         images = bootstrap.ensure_images(sess)
+        api_image = None
     bootstrap.discover_compute(sess, START_TIMEOUT, hosts)
     bootstrap.wait_volume_backend(
         sess, START_TIMEOUT, [b['volume_backend_name'] for b in
                               configs.volume_backends(args.virt).values()])
-    tempest_ws.write(images, args.virt, hosts)
+    tempest_ws.write(images, args.virt, hosts, api_image)
     phases.end('bootstrap')
     _check_start_errors(marks)
     open(UP_STAMP, 'w').close()

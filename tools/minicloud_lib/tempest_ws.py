@@ -249,11 +249,14 @@ def libvirt_options(opts, hosts):
     return opts
 
 
-def write(image_ids, virt='fake', hosts=('compute1',)):
+def write(image_ids, virt='fake', hosts=('compute1',), api_image=None):
+    """Both tempest.conf files; api_image: [mattach] api_image_ref."""
     _init()
     opts = options(image_ids, hosts)
     if virt == 'libvirt':
         opts = libvirt_options(opts, hosts)
+    if api_image:
+        opts['mattach']['api_image_ref'] = api_image
     configs.write_ini(CONF, opts)
     with open(ACCOUNTS_YAML, 'w') as f:
         for acct in bootstrap.accounts():

@@ -46,6 +46,16 @@ from mattach_tempest.tests import skips
 CONF = config.CONF
 LOG = logging.getLogger(__name__)
 
+
+def api_image_ref():
+    """The image the API tests boot and make bootable volumes of.
+
+    [mattach] api_image_ref, else [compute] image_ref: no API test logs in
+    to a server, so the cloud may give them an image that runs nothing.
+    """
+    return CONF.mattach.api_image_ref or CONF.compute.image_ref
+
+
 # nova compute/api.py _check_volume_already_attached(), InvalidVolume (400):
 # a volume that is not multiattach and that nova already maps to a server
 # (the servers' ids follow, space separated). nova checks before it asks
@@ -342,6 +352,7 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         When a wait_until fails, tempest's helper deletes the server.
         """
         kwargs.setdefault('name', cls.resource_name('server'))
+        kwargs.setdefault('image_id', api_image_ref())
         tenant_network = cls.get_tenant_network(credentials_type)
         if not tenant_network:
             # From compute 2.37 nova requires 'networks'; these servers
@@ -510,12 +521,11 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         return False
 
     def create_bootable_multiattach_volume(self):
-        """A multiattach volume holding [compute] image_ref, bootable."""
-        volume = self.create_multiattach_volume(
-            imageRef=CONF.compute.image_ref)
+        """A multiattach volume holding the API tests' image, bootable."""
+        volume = self.create_multiattach_volume(imageRef=api_image_ref())
         self.assertEqual('true', volume['bootable'],
                          'Volume %s made from image %s is not bootable'
-                         % (volume['id'], CONF.compute.image_ref))
+                         % (volume['id'], api_image_ref()))
         return volume
 
     def create_server_from_volume(self, volume, delete_on_termination=False,
@@ -546,10 +556,10 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         return booted, other
 
     def create_server_with_data_volume(self, volume, **kwargs):
-        """Boot from [compute] image_ref with the volume as a data disk."""
+        """Boot from the API tests' image with the volume as a data disk."""
         return self.create_server(
             block_device_mapping_v2=nova_attach.data_volume_bdms(
-                volume['id']), **kwargs)
+                volume['id'], api_image_ref()), **kwargs)
 
     # -- hosts -------------------------------------------------------------
 
@@ -702,7 +712,7 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
     def assertBootRefused(self, message, volume, **kwargs):
         """Booting with the volume as a data disk is a 400; nothing is left.
 
-        The server would boot from [compute] image_ref with the volume in
+        The server would boot from the API tests' image with the volume in
         its block_device_mapping_v2. Any server the request wrongly makes
         is deleted at cleanup (registered before the request). Afterwards
         no server carries the request's name and cinder holds no

@@ -80,7 +80,7 @@ class MultiattachMoveTestBase(base.MultiattachAdminBaseTest):
         """A volume shared by server A and server B on another host.
 
         :param boot_from_volume: A boots from the volume (made from
-            [compute] image_ref), which B attaches as a data disk; else
+            the API tests' image), which B attaches as a data disk; else
             both boot from the image and attach it as a data disk.
         :returns: (volume, A, B, {server_id: attachment_id}, A's host,
             B's host); A is the server a test may move to B's host.

@@ -74,7 +74,7 @@ class MultiattachRebuildReimageNegativeTest(base.MultiattachAdminBaseTest):
         Steps:
         1. Create a bootable multiattach volume, boot server A from it and
            attach it to server B as a data disk.
-        2. As the primary user, rebuild A with [compute] image_ref at
+        2. As the primary user, rebuild A with the API tests' image at
            2.93: 202.
         3. A leaves REBUILD in ERROR; its fault message says "Failed to
            rebuild volume backed instance." and, shown to admin, its
@@ -97,7 +97,7 @@ class MultiattachRebuildReimageNegativeTest(base.MultiattachAdminBaseTest):
         self.addCleanup(test_utils.call_and_ignore_notfound_exc,
                         self.servers_client.delete_server, booted['id'])
         self.servers_client.rebuild_server(booted['id'],
-                                           CONF.compute.image_ref)
+                                           base.api_image_ref())
         server = self.wait_for_rebuild_end(booted['id'])
         self.assertEqual(
             'ERROR', server['status'],

@@ -42,7 +42,7 @@ class MultiattachBootTest(base.MultiattachBaseTest):
         """A server boots from a bootable multiattach volume.
 
         Steps:
-        1. Create a multiattach volume from [compute] image_ref; it is
+        1. Create a multiattach volume from the API tests' image; it is
            bootable.
         2. Boot a server with no image and the volume in its
            block_device_mapping_v2 (source volume, boot_index 0); it goes
@@ -66,7 +66,7 @@ class MultiattachBootTest(base.MultiattachBaseTest):
 
         Steps:
         1. Create a multiattach volume.
-        2. Boot server A from [compute] image_ref with the volume mapped
+        2. Boot server A from the API tests' image with the volume mapped
            as a data disk (boot_index -1); it goes ACTIVE and holds it.
         3. Boot server B the same way while A holds the volume; it goes
            ACTIVE.

@@ -78,7 +78,7 @@ class MultiattachDetachNegativeTest(base.MultiattachBaseTest):
         Server A is this test's own: it boots from the test's volume.
 
         Steps:
-        1. Create a bootable multiattach volume from [compute] image_ref;
+        1. Create a bootable multiattach volume from the API tests' image;
            boot server A from it and attach it to the class's server B as
            a data disk.
         2. Detach it from A through nova: 400 "Cannot detach a root device

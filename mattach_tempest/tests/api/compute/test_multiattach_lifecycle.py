@@ -279,7 +279,7 @@ class MultiattachVolumeBackedSnapshotTest(base.MultiattachBaseTest):
         """A snapshot of a server booted from a shared multiattach volume.
 
         Steps:
-        1. Create a bootable multiattach volume from [compute] image_ref;
+        1. Create a bootable multiattach volume from the API tests' image;
            boot server A from it and attach it to server B as a data disk.
         2. Create a snapshot image of A and wait until it is active.
         3. The image's block device mapping names a cinder snapshot of
