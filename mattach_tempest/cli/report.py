@@ -71,7 +71,7 @@ GROUP_RULES = (
     ('read-only', r'read_?only|attach_mode|_ro(_|$)'),
     ('concurrency', r'concurren|parallel|simultaneous|(^|[._])race([._]|$)'),
     ('holders on several hosts, and moved between them',
-     r'\.test_multiattach_(hosts|move)\.|across_hosts'),
+     r'\.test_multiattach_(hosts|move|evacuate)\.|across_hosts'),
     ('extend', r'extend'),
     ('retype', r'retype'),
     ('microversion gate 2.60',

@@ -64,6 +64,17 @@ class ServicesTest(minicloud_base.StateDirTestCase):
                                  svc.url())
         self.assertEqual(29735, layout.PORTS['keystone'])
 
+    def test_apis_close_each_connection_after_its_response(self):
+        # gunicorn's keep-alive timeout closes a pooled connection even as
+        # a client sends on it: nova-compute saw 'Connection reset by peer'
+        # from cinder-api in the middle of a detach.
+        apis = [svc for svc in services.all_services('fake', 2)
+                if 'gunicorn' in svc.argv[0]]
+        self.assertNotEqual([], apis)
+        for svc in apis:
+            index = svc.argv.index('--keep-alive')
+            self.assertEqual('0', svc.argv[index + 1], svc.name)
+
     def test_venv_processes_stay_in_the_state_dir(self):
         env = services.venv_env()
         self.assertTrue(env['PATH'].startswith(layout.VBIN))

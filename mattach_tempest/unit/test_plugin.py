@@ -145,7 +145,7 @@ class LoadTestsTest(base.ConfiguredTestCase):
         suite = loader.discover(self.test_dir, top_level_dir=self.top_dir)
         self.assertEqual([], [_summary(error) for error in loader.errors],
                          'Conformance test modules failed to import')
-        ids = [test.id() for test in _flatten(suite)]
+        ids = [test.id() for test in flatten(suite)]
         self.assertNotEqual([], ids)
         for test_id in ids:
             self.assertTrue(test_id.startswith('mattach_tempest.tests.'),
@@ -158,10 +158,11 @@ def _summary(error):
     return '%s: %s' % (lines[0], lines[-1])
 
 
-def _flatten(suite):
+def flatten(suite):
+    """The tests of a suite, nested suites opened, in their order."""
     for item in suite:
         if isinstance(item, unittest.TestSuite):
-            yield from _flatten(item)
+            yield from flatten(item)
         else:
             yield item
 

@@ -249,6 +249,10 @@ class TestGrouping(base.TestCase):
         API + 'admin.test_multiattach_extra_spec.MultiattachExtraSpecStrict'
         'Test.test_spec_lowercase_true_without_is_gives_plain_volume':
             'volume type and creation',
+        'mattach_tempest.tests.serial_tests.api.admin.test_multiattach_'
+        'evacuate.MultiattachEvacuateTest.test_evacuate_holder_from_forced_'
+        'down_host[id-1,slow]':
+            'holders on several hosts, and moved between them',
         'mattach_tempest.tests.scenario.test_multiattach_extend.Guest'
         'ExtendTest.test_guests_see_new_size': 'data path (guests)',
         API + 'compute.test_multiattach_new.MultiattachNewTest.test_y':

@@ -26,6 +26,9 @@ import testtools
 from mattach_tempest.unit import test_microversions
 
 API = 'mattach_tempest.tests.api.'
+# The serial classes' package (discovered last): named in full.
+EVACUATE_MODULE = ('mattach_tempest.tests.serial_tests.api.admin.'
+                   'test_multiattach_evacuate')
 
 
 def api_class(module, name):
@@ -33,8 +36,12 @@ def api_class(module, name):
 
     Imported here, not at module level: tempest's services decorator reads
     CONF when a test module is imported.
+
+    :param module: relative to tests/api, or a full module name.
     """
-    return getattr(importlib.import_module(API + module), name)
+    if not module.startswith('mattach_tempest.'):
+        module = API + module
+    return getattr(importlib.import_module(module), name)
 
 
 class SkipReasonTestCase(test_microversions.SkipChecksTestCase):
@@ -130,7 +137,7 @@ class MultiHostSkipTest(SkipReasonTestCase):
              ('admin.test_multiattach_move', 'MultiattachLiveMigrateTest',
               'compute-feature-enabled', 'live_migration',
               'Live migration is not enabled'),
-             ('admin.test_multiattach_move', 'MultiattachEvacuateTest',
+             (EVACUATE_MODULE, 'MultiattachEvacuateTest',
               'mattach', 'evacuate', 'Evacuation is not enabled'),
              ('compute.test_multiattach_lifecycle',
               'MultiattachResizeAcrossHostsTest', 'compute-feature-enabled',
@@ -184,8 +191,7 @@ class MultiHostSkipTest(SkipReasonTestCase):
         # hosts in other workers: tempest's serial classes take a write
         # lock every other class waits for.
         self.enable_all()
-        cls = api_class('admin.test_multiattach_move',
-                        'MultiattachEvacuateTest')
+        cls = api_class(EVACUATE_MODULE, 'MultiattachEvacuateTest')
         self.assertTrue(cls.is_serial_execution_requested())
         for module, name, _group, _option, _reason in self.MOVES[:2]:
             self.assertFalse(
@@ -196,8 +202,7 @@ class MultiHostSkipTest(SkipReasonTestCase):
         # skips must not make its worker wait for all the others.
         self.enable_all()
         self.set_conf('mattach', evacuate=False)
-        cls = api_class('admin.test_multiattach_move',
-                        'MultiattachEvacuateTest')
+        cls = api_class(EVACUATE_MODULE, 'MultiattachEvacuateTest')
         self.assertFalse(cls.is_serial_execution_requested())
         self.set_conf('mattach', evacuate=True)
         self.set_conf('compute', min_compute_nodes=1)

@@ -84,9 +84,17 @@ def venv_env():
 
 def _gunicorn(name, factory, env):
     port = layout.PORTS[name]
+    # --keep-alive 0: each response closes its connection. With keep-alive
+    # gunicorn closes a connection idle for its timeout (2 s) even while a
+    # client is sending on it, and the client (a keystoneauth session in
+    # nova-compute, a test's rest client) reuses pooled connections of any
+    # age: it got 'Connection reset by peer' (nova-compute's GET of the
+    # volume in a detach failed, leaving the volume 'detaching'). A new
+    # loopback connection per request costs nothing here.
     argv = [os.path.join(layout.VBIN, 'gunicorn'),
             '--bind', '%s:%d' % (layout.HOST, port),
             '--workers', '1', '--worker-class', 'gthread', '--threads', '8',
+            '--keep-alive', '0',
             '--timeout', '300', '--graceful-timeout', '5',
             '--no-control-socket', '--name', name,
             'minicloud_lib.wsgi:%s()' % factory]
