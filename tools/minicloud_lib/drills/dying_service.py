@@ -33,8 +33,6 @@ Exit status: 0 the drill held; 1 it did not (each reason said);
 import argparse
 import collections
 import configparser
-import glob
-import json
 import os
 import signal
 import subprocess
@@ -45,6 +43,7 @@ from .. import layout
 from .. import tempest_ws
 from . import census
 from . import failures
+from . import suite
 
 DEFAULT_REGEX = (r'^mattach_tempest\.tests\.api\.(compute\.test_multiattach_'
                  r'(attach|detach_negative|negative)|volume\.test_multiattach_'
@@ -66,9 +65,6 @@ DEFAULT_TEST_WORK = 60
 # The default subset's undisturbed run on the fake cloud, at
 # concurrency 2 (~170 s, tempest's start included), with room to spare.
 DEFAULT_NOMINAL = 200
-STREAM_TESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                            'stream_tests.py')
-CLEANUP = os.path.join(layout.REPO, 'tools', 'mattach')
 
 
 def short_config(source, target, timeout):
@@ -167,13 +163,6 @@ def _say(text):
     print('dying-service: %s' % text, flush=True)
 
 
-def _read_tests(stream_path):
-    out = subprocess.run(
-        [os.path.join(layout.VBIN, 'python'), STREAM_TESTS, stream_path],
-        check=True, stdout=subprocess.PIPE)
-    return json.loads(out.stdout)
-
-
 def _kill(proc):
     """End the run (its workers too: its own process group)."""
     os.killpg(proc.pid, signal.SIGTERM)
@@ -202,18 +191,6 @@ def _fault(service, after, down_for, t0, proc):
     return time.monotonic() - stopped
 
 
-def _suite_installed():
-    """Whether the venv has this checkout's plugin (pip install -e)."""
-    finders = glob.glob(os.path.join(
-        layout.VENV, 'lib', 'python3*', 'site-packages',
-        '__editable___mattach_tempest_*_finder.py'))
-    for finder in finders:
-        with open(finder) as src:
-            if os.path.join(layout.REPO, 'mattach_tempest') in src.read():
-                return True
-    return False
-
-
 def _census_files(stamp):
     return [os.path.join(layout.RESULTS, 'drill-%s-census-%s.json'
                          % (stamp, when)) for when in ('before', 'after')]
@@ -221,8 +198,7 @@ def _census_files(stamp):
 
 def command(args):
     minicloud_cli._service_named(args.service)   # exits naming the services
-    if not _suite_installed():
-        minicloud_cli._install_repo()   # as `tools/minicloud run` does
+    suite.ensure_installed()
     stamp = time.strftime('%Y%m%d-%H%M%S')
     os.makedirs(layout.RESULTS, exist_ok=True)
     conf_path = os.path.join(tempest_ws.ETC, 'tempest-drill-%s.conf' % stamp)
@@ -266,7 +242,7 @@ def command(args):
         if proc.poll() is None:
             _kill(proc)
     wall = time.monotonic() - t0
-    tests = _read_tests(stream_path)
+    tests = suite.read_tests(stream_path)
     _say('the run: %.0f s (bound %.0f s; %s down %.0f s); stream %s'
          % (wall, bound.run, args.service, outage, stream_path))
     for line in report_lines(tests):
@@ -278,9 +254,7 @@ def command(args):
                          t['id'] for t in tests
                          if t['status'] == 'inprogress') or 'none seen'))
 
-    _say('running: tools/mattach cleanup --config-file %s' % conf_path)
-    cleaned = subprocess.run([CLEANUP, 'cleanup', '--config-file',
-                              conf_path]).returncode
+    cleaned = suite.cleanup(conf_path)
     if cleaned:
         found.append('mattach cleanup exited %d' % cleaned)
     after = census.take()

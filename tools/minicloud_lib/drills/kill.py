@@ -35,25 +35,9 @@ from .. import layout
 from .. import tempest_ws
 from . import census
 from . import decoys
+from . import suite
 
-# The tests a subunit stream holds that started but never ended, read
-# with the venv's python-subunit (the tools run under the system python).
-IN_FLIGHT = r'''
-import sys, subunit, testtools
-found = []
-def keep(test):
-    if test['status'] == 'inprogress':
-        found.append(test['id'])
-result = testtools.StreamToDict(keep)
-result.startTestRun()
-with open(sys.argv[1], 'rb') as stream:
-    subunit.ByteStreamToStreamResult(stream, non_subunit_name='stdout').run(
-        result)
-result.stopTestRun()
-print('\n'.join(found))
-'''
 GONE_TIMEOUT = 30
-CLEANUP_TIMEOUT = 600
 
 
 def _window(text):
@@ -71,10 +55,8 @@ def _results(stamp, what):
 
 def in_flight(subunit_path):
     """The ids of the tests the stream shows started and not ended."""
-    out = subprocess.run(
-        [os.path.join(layout.VBIN, 'python'), '-c', IN_FLIGHT,
-         subunit_path], capture_output=True, text=True, check=True).stdout
-    return [line for line in out.splitlines() if line]
+    return [test['id'] for test in suite.read_tests(subunit_path)
+            if test['status'] == 'inprogress']
 
 
 def _group_gone(pgid):
@@ -123,6 +105,7 @@ def kill_run(args, stamp):
 
 
 def command(args):
+    suite.ensure_installed()
     stamp = time.strftime('%Y%m%d-%H%M%S')
     named = [('before', census.take())]
     stream = kill_run(args, stamp)
@@ -132,10 +115,7 @@ def command(args):
     print('kill: %d tests in flight when killed%s' % (
         len(flying), ''.join('\n  ' + t for t in flying)))
     named.append(('killed', census.take()))
-    cleanup = [os.path.join(layout.TOOLS, 'mattach'), 'cleanup',
-               '--config-file', tempest_ws.CONF]
-    print('kill: %s' % ' '.join(cleanup), flush=True)
-    cleanup_rc = subprocess.run(cleanup, timeout=CLEANUP_TIMEOUT).returncode
+    cleanup_rc = suite.cleanup(tempest_ws.CONF)
     named.append(('cleaned', census.take()))
     for name, counted in named:
         census.save(_results(stamp, name + '.json'), counted)
