@@ -110,7 +110,7 @@ class KillTest(minicloud_base.StateDirTestCase):
 
     def _args(self, window):
         class Args(object):
-            seed = 7
+            draw = 7
             regex = 'x'
             concurrency = 2
         Args.window = kill._window(window)

@@ -216,15 +216,10 @@ def command(args):
     _say('census before: %s' % before_path)
 
     stream_path = os.path.join(layout.RESULTS, 'drill-%s.subunit' % stamp)
-    argv = [os.path.join(layout.VBIN, 'tempest'), 'run', '--subunit',
-            '--regex', args.regex, '--concurrency', str(args.concurrency),
-            '--config-file', conf_path]
-    _say('running: %s > %s' % (' '.join(argv), stream_path))
+    proc, argv = suite.start_run(args.regex, args.concurrency, stream_path,
+                                 conf_path)
     t0 = time.monotonic()
-    with open(stream_path, 'wb') as stream:
-        proc = subprocess.Popen(argv, cwd=layout.TEMPEST,
-                                env=tempest_ws.env(conf_path), stdout=stream,
-                                start_new_session=True)
+    _say('running: %s > %s' % (' '.join(argv), stream_path))
     try:
         outage = _fault(args.service, args.after, args.down_for, t0, proc)
         if outage is None:

@@ -17,7 +17,7 @@
 
 1. the census of the cloud is taken (the decoys already in it);
 2. `tempest run` starts in the workspace, in a process group of its own;
-3. at a random second of the window (the seed is printed, so a kill
+3. at a random second of the window (the draw is printed, so a kill
    point can be replayed) the whole group (tempest, stestr and its
    workers) gets SIGKILL: no cleanup of the test classes runs;
 4. the tests in flight at that moment are read from the run's subunit
@@ -69,20 +69,14 @@ def _group_gone(pgid):
 
 def kill_run(args, stamp):
     """Start the suite, SIGKILL it in the window; the stream's path."""
-    seed = args.seed if args.seed is not None else random.randrange(10**6)
+    draw = args.draw if args.draw is not None else random.randrange(10**6)
     start, end = args.window
-    at = random.Random(seed).uniform(start, end)
+    at = random.Random(draw).uniform(start, end)
     stream = _results(stamp, 'run.subunit')
-    argv = [os.path.join(layout.VBIN, 'tempest'), 'run', '--subunit',
-            '--regex', args.regex, '--concurrency', str(args.concurrency)]
-    print('kill: %s; SIGKILL at %.0f s (window %g:%g, seed %d)' % (
-        ' '.join(argv), at, start, end, seed), flush=True)
-    with open(stream, 'wb') as out:
-        proc = subprocess.Popen(argv, cwd=layout.TEMPEST,
-                                env=tempest_ws.env(), stdout=out,
-                                stderr=subprocess.DEVNULL,
-                                start_new_session=True)
+    proc, argv = suite.start_run(args.regex, args.concurrency, stream)
     t0 = time.monotonic()
+    print('kill: %s; SIGKILL at %.0f s (window %g:%g, draw %d)' % (
+        ' '.join(argv), at, start, end, draw), flush=True)
     try:
         proc.wait(timeout=at)
     except subprocess.TimeoutExpired:
@@ -141,7 +135,8 @@ def register(sub):
     p.add_argument('--window', type=_window, required=True,
                    metavar='FROM:TO', help='seconds after the start of '
                    'the run between which the kill falls, at random')
-    p.add_argument('--seed', type=int, help='replays a kill point')
+    p.add_argument('--draw', type=int, help='the random draw a run '
+                   'printed: replays its kill point')
     p.add_argument('--regex', default='^mattach_tempest\\.tests\\.')
     p.add_argument('--concurrency', type=int, default=4)
     p.add_argument('--decoys', metavar='FILE',

@@ -27,6 +27,7 @@ import subprocess
 
 from .. import cli as minicloud_cli
 from .. import layout
+from .. import tempest_ws
 
 STREAM_TESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                             'stream_tests.py')
@@ -49,6 +50,23 @@ def installed():
 def ensure_installed():
     if not installed():
         minicloud_cli._install_repo()   # as `tools/minicloud run` does
+
+
+def start_run(regex, concurrency, stream_path, config_file=None):
+    """`tempest run` of the workspace, its subunit stream into a file.
+
+    In a process group of its own (tempest, stestr and its workers), so
+    that a drill can signal all of them at once. Returns (Popen, argv).
+    """
+    argv = [os.path.join(layout.VBIN, 'tempest'), 'run', '--subunit',
+            '--regex', regex, '--concurrency', str(concurrency)]
+    if config_file:
+        argv += ['--config-file', config_file]
+    env = tempest_ws.env(config_file) if config_file else tempest_ws.env()
+    with open(stream_path, 'wb') as stream:
+        proc = subprocess.Popen(argv, cwd=layout.TEMPEST, env=env,
+                                stdout=stream, start_new_session=True)
+    return proc, argv
 
 
 def read_tests(stream_path):
