@@ -123,8 +123,9 @@ def command(args):
         ('mattach cleanup rc %d' % cleanup_rc, cleanup_rc),
         ('the census differs', diff),
         ('the decoys changed', decoys_rc)) if bad]
-    print('kill: %s' % ('FAILED: ' + '; '.join(failed) if failed else
-                        'held: nothing left, decoys unchanged'))
+    held = 'held: nothing left' + (', decoys unchanged' if args.decoys
+                                   else ' (no decoys given)')
+    print('kill: %s' % ('FAILED: ' + '; '.join(failed) if failed else held))
     return 1 if failed else 0
 
 
