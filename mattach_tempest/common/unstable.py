@@ -15,11 +15,11 @@
 """The one place mattach-tempest touches tempest's unstable modules.
 
 tempest.common.waiters, tempest.common.utils, tempest.common.compute's
-is_scheduler_filter_enabled and wait_for_ssh_or_ping, and the scenario
-RemoteClient are not part of tempest's stable plugin interface (the
-stable modules are listed in tempest's plugin guide). Every use of them
-goes through this module so that a tempest change breaks one import here,
-not every test module.
+create_test_server, shelve_server, is_scheduler_filter_enabled and
+wait_for_ssh_or_ping, and the scenario RemoteClient are not part of
+tempest's stable plugin interface (the stable modules are listed in
+tempest's plugin guide). Every use of them goes through this module so
+that a tempest change breaks one import here, not every test module.
 """
 
 from tempest.common import compute
@@ -30,6 +30,10 @@ from tempest.lib import exceptions as lib_exc
 
 services = utils.services
 is_scheduler_filter_enabled = compute.is_scheduler_filter_enabled
+# A server requested as tempest's tests do (validation resources, network).
+create_test_server = compute.create_test_server
+# Shelve, and wait until nova reports it shelved (or offloaded).
+shelve_server = compute.shelve_server
 RemoteClient = remote_client.RemoteClient
 wait_for_server_status = waiters.wait_for_server_status
 wait_for_image_status = waiters.wait_for_image_status
@@ -63,6 +67,7 @@ def wait_for_server_termination(client, server_id, **kwargs):
                                            seen)) from exc
 
 
-__all__ = ['RemoteClient', 'is_scheduler_filter_enabled', 'services',
+__all__ = ['RemoteClient', 'create_test_server',
+           'is_scheduler_filter_enabled', 'services', 'shelve_server',
            'wait_for_image_status', 'wait_for_server_status',
            'wait_for_server_termination', 'wait_for_ssh_or_ping']

@@ -43,6 +43,7 @@ each call sends its own microversion), ``attachments_client``
 detach requests carry.
 """
 
+from oslo_log import log as logging
 from tempest import config
 from tempest.lib.common import api_version_request
 from tempest.lib import exceptions as lib_exc
@@ -53,6 +54,7 @@ from mattach_tempest.services.compute import volume_attachments_client
 from mattach_tempest.tests import skips
 
 CONF = config.CONF
+LOG = logging.getLogger(__name__)
 
 
 def _at_least(microversion, minimum):
@@ -306,6 +308,28 @@ class NovaAttachMixin(object):
             server_id, microversion=self.nova_listing_microversion())
         return [(a['volumeId'], a.get('attachment_id'))
                 for a in listed['volumeAttachments']]
+
+    def as_a_test_finds_it(self, server_id):
+        """Whether a server the class's tests share is ACTIVE and idle.
+
+        Idle: no task, and nova lists no volume on it (every test detaches
+        what it attached at cleanup). A server left otherwise is logged;
+        the caller replaces it.
+        """
+        try:
+            shown = self.servers_client.show_server(server_id)['server']
+            volumes = [volume_id for volume_id, _a in
+                       self.nova_attachments(server_id)]
+        except lib_exc.NotFound:
+            shown, volumes = {'status': 'gone'}, []
+        if (shown['status'] == 'ACTIVE' and
+                not shown.get('OS-EXT-STS:task_state') and not volumes):
+            return True
+        LOG.warning('Shared server %s is not as a test must find it '
+                    '(status %s, task %s, volumes nova lists %s): the test '
+                    'gets a new one', server_id, shown['status'],
+                    shown.get('OS-EXT-STS:task_state'), volumes)
+        return False
 
     def assertHeldBy(self, volume_id, holders, former_holders=(),
                      claimed_by=(), on_hosts=False):

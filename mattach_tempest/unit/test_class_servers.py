@@ -80,13 +80,14 @@ class FakeClients(object):
         self.servers_client = servers_client
 
 
-def probe_class(log, shown=None, listings=None):
-    """A test class of the API base on recorders, its own cleanups."""
-    servers_client = FakeServersClient(log, shown)
+def recording_class(log, listings=None):
+    """A mixin for a probe test class: no network, class cleanups kept.
 
-    class Probe(api_base.MultiattachBaseTest):
-        os_primary = FakeClients(servers_client)
-        volumes_client = FakeVolumesClient(log)
+    Each class cleanup registered is logged; they are the class's own
+    (run_class_cleanups runs them).
+    """
+
+    class Recording(object):
         volume_attachments_client = FakeVolumeAttachmentsClient(listings)
         compute_request_microversion = '2.60'
         _class_cleanups = []
@@ -99,6 +100,16 @@ def probe_class(log, shown=None, listings=None):
         def addClassResourceCleanup(cls, fn, *arguments, **kwargs):
             log.append(('class cleanup', fn.__name__))
             super().addClassResourceCleanup(fn, *arguments, **kwargs)
+    return Recording
+
+
+def probe_class(log, shown=None, listings=None):
+    """A test class of the API base on recorders, its own cleanups."""
+    servers_client = FakeServersClient(log, shown)
+
+    class Probe(recording_class(log, listings), api_base.MultiattachBaseTest):
+        os_primary = FakeClients(servers_client)
+        volumes_client = FakeVolumesClient(log)
 
         def addCleanup(self, fn, *arguments, **kwargs):
             log.append(('cleanup', fn.__name__))
@@ -141,7 +152,7 @@ class ServersTestCase(base.ConfiguredTestCase):
             self.log.append(('gone', server_id))
 
         self.useFixture(fixtures.MockPatchObject(
-            api_base.compute, 'create_test_server', create_test_server))
+            api_base.unstable, 'create_test_server', create_test_server))
         self.useFixture(fixtures.MockPatchObject(
             unstable, 'wait_for_server_status', wait_for_server_status))
         self.useFixture(fixtures.MockPatchObject(

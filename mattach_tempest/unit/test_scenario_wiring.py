@@ -47,7 +47,7 @@ class SurvivorScenarioWiringTest(base.StandinTestCase):
             def create_multiattach_volume(self):
                 return {'id': standins.volume_id, 'size': 1}
 
-            def create_guests_on_hosts(self, count):
+            def class_guests(self, count):
                 calls.append(('placed', count, placement))
                 return [({'id': 'server-%d' % i}, standins.guest(i))
                         for i in range(count)]

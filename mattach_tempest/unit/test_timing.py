@@ -141,6 +141,7 @@ class GuestProbe(object):
     create_guests = manager.MultiattachScenarioTest.create_guests
     request_guest = manager.MultiattachScenarioTest.request_guest
     wait_for_guest = manager.MultiattachScenarioTest.wait_for_guest
+    guest_of = manager.MultiattachScenarioTest.guest_of
 
     def __init__(self, tempest_cleanup):
         self.cleanups = []

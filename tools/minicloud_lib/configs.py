@@ -448,6 +448,10 @@ def neutron(virt='fake'):
         'bind_host': layout.HOST,
         'notify_nova_on_port_status_changes': False,
         'notify_nova_on_port_data_changes': False,
+        # No DHCP agent runs (guests take their address from the config
+        # drive): without this, every port create and update tries to
+        # schedule the network to an agent and logs that none exists.
+        'dhcp_agent_notification': False,
     })
     write_ini(os.path.join(d, 'neutron.conf'), {
         'DEFAULT': default,

@@ -29,7 +29,6 @@ Conventions every subclass gets from here:
 """
 
 from oslo_log import log as logging
-from tempest.common import compute
 from tempest import config
 from tempest.lib.common import api_version_utils
 from tempest.lib.common.utils import data_utils
@@ -359,7 +358,7 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
             # need none when the credentials come without a network.
             kwargs.setdefault('networks', 'none')
         if not wait_until:
-            body, _servers = compute.create_test_server(
+            body, _servers = unstable.create_test_server(
                 cls._clients_of(credentials_type),
                 tenant_network=tenant_network, wait_until=None, **kwargs)
             server_ids.append(body['id'])
@@ -367,7 +366,7 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         # The boot's wait, logged for the class (timing).
         kind = 'boot-ssh' if wait_until == 'SSHABLE' else 'boot'
         with timing.waiting(cls, kind) as wait:
-            body, _servers = compute.create_test_server(
+            body, _servers = unstable.create_test_server(
                 cls._clients_of(credentials_type),
                 tenant_network=tenant_network, wait_until=wait_until,
                 **kwargs)
@@ -495,30 +494,13 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         servers = self._class_servers
         count = len(servers) if count is None else count
         changed = [index for index in range(count)
-                   if not self._as_a_test_finds_it(servers[index]['id'])]
+                   if not self.as_a_test_finds_it(servers[index]['id'])]
         if changed:
             replacements = self._boot_servers(self.addClassResourceCleanup,
                                               len(changed))
             for index, server in zip(changed, replacements):
                 servers[index] = server
         return servers[:count]
-
-    def _as_a_test_finds_it(self, server_id):
-        """Whether the shared server is ACTIVE, idle, with no volume."""
-        try:
-            shown = self.servers_client.show_server(server_id)['server']
-            volumes = [volume_id for volume_id, _a in
-                       self.nova_attachments(server_id)]
-        except lib_exc.NotFound:
-            shown, volumes = {'status': 'gone'}, []
-        if (shown['status'] == 'ACTIVE' and
-                not shown.get('OS-EXT-STS:task_state') and not volumes):
-            return True
-        LOG.warning('Shared server %s is not as a test must find it '
-                    '(status %s, task %s, volumes nova lists %s): the test '
-                    'gets a new one', server_id, shown['status'],
-                    shown.get('OS-EXT-STS:task_state'), volumes)
-        return False
 
     def create_bootable_multiattach_volume(self):
         """A multiattach volume holding the API tests' image, bootable."""

@@ -38,6 +38,8 @@ import time
 from oslo_log import log as logging
 from tempest import config
 from tempest.lib.common.utils import data_utils
+from tempest.lib.common.utils import test_utils
+from tempest.lib.common import validation_resources
 from tempest.lib import exceptions as lib_exc
 from tempest.scenario import manager
 
@@ -65,6 +67,11 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
     #: different hosts or on one host (create_guests_on_hosts): it skips
     #: unless the configuration says the cloud can place them so.
     placement = None
+    #: The guests the class's tests share, in request order: dicts of
+    #: server (as created or last shown), resources (its validation
+    #: resources), requested (monotonic time of the request) and ready
+    #: (a test saw it SSH-able).
+    _class_guests = ()
 
     @classmethod
     def skip_checks(cls):
@@ -92,6 +99,24 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
             cls.os_primary.mattach_volume.AttachmentsClient())
         # For failures only: why cinder put a volume in error.
         cls.messages_client = cls.os_primary.mattach_volume.MessagesClient()
+
+    @classmethod
+    def resource_setup(cls):
+        super().resource_setup()
+        cls._class_guests = []
+        if cls.class_guest_count():
+            cls._class_guests.extend(
+                cls.request_class_guests(cls.class_guest_count()))
+
+    @classmethod
+    def class_guest_count(cls):
+        """How many guests the class's tests share; 0: none (the default).
+
+        They are requested in resource_setup (request_class_guests), each
+        waited for by the first test that takes it (class_guests). A test
+        that needs a fresh guest boots its own and says why.
+        """
+        return 0
 
     def setUp(self):
         super().setUp()
@@ -177,6 +202,106 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         self.guest_servers.append(server)
         return server, validation_resources, started
 
+    # -- guests the class's tests share -------------------------------------
+
+    @classmethod
+    def request_class_guests(cls, count, placed=()):
+        """Ask nova for `count` guests the class's tests share; no wait.
+
+        Each gets validation resources of its own (a floating IP each
+        when [validation] connect_method = floating). Class cleanups
+        delete the servers, wait until each is gone, then delete those
+        resources (registered first, so run last). With the class's
+        placement, each server after `placed` and those before it carries
+        its scheduler hint and is ACTIVE before the next is requested
+        (the scheduler reads a hint by the host of the server it names).
+        The boots then go on while the first test creates its volume.
+
+        :returns: the guests' entries (see _class_guests).
+        """
+        resources = []
+        for _index in range(count):
+            resources.append(validation_resources.create_validation_resources(
+                cls.os_primary, **_validation_resources_params()))
+            cls.addClassResourceCleanup(
+                validation_resources.clear_validation_resources,
+                cls.os_primary, use_neutron=CONF.service_available.neutron,
+                **resources[-1])
+        server_ids = []
+        cls.addClassResourceCleanup(cls._delete_class_guests, server_ids)
+        placed = list(placed)
+        entries = []
+        for guest_resources in resources:
+            kwargs = (cls.placement_hints(cls.placement, placed)
+                      if cls.placement else {})
+            if CONF.compute.compute_volume_common_az:
+                kwargs['availability_zone'] = (
+                    CONF.compute.compute_volume_common_az)
+            requested = time.monotonic()
+            server, _servers = unstable.create_test_server(
+                cls.os_primary, tenant_network=cls.get_tenant_network(),
+                wait_until=None, validatable=True,
+                validation_resources=guest_resources,
+                name=data_utils.rand_name(
+                    prefix=CONF.resource_name_prefix,
+                    name=cls.__name__ + '-server'), **kwargs)
+            server_ids.append(server['id'])
+            if cls.placement:
+                unstable.wait_for_server_status(cls.servers_client,
+                                                server['id'], 'ACTIVE')
+            placed.append(server)
+            entries.append({'server': server, 'resources': guest_resources,
+                            'requested': requested, 'ready': False})
+        return entries
+
+    @classmethod
+    def _delete_class_guests(cls, server_ids):
+        for server_id in server_ids:
+            test_utils.call_and_ignore_notfound_exc(
+                cls.servers_client.delete_server, server_id)
+        for server_id in server_ids:
+            with timing.waiting(cls, 'delete', server_id):
+                unstable.wait_for_server_termination(cls.servers_client,
+                                                     server_id)
+
+    def class_guests(self, count=None):
+        """The guests the class's tests share, SSH-able: [(server, Guest)].
+
+        The first `count` in request order (all when None). The first
+        test to take a guest waits until it is SSH-able (boot-ssh, timed
+        from its request in resource_setup). A guest is as a test must
+        find it: ACTIVE, no task, nova lists no volume on it (every test
+        detaches what it attached at cleanup, and its procedures unmount
+        what they mounted). One a test left otherwise (it failed half-way)
+        is replaced, for the class's later tests too, by a new guest, so
+        that one failure does not spread. With the class's placement, the
+        guests' hosts are asserted (assertPlacement).
+        """
+        shared = type(self)._class_guests
+        count = len(shared) if count is None else count
+        for index in range(count):
+            entry = shared[index]
+            if entry['ready'] and not self.as_a_test_finds_it(
+                    entry['server']['id']):
+                others = [e['server'] for e in shared if e is not entry]
+                shared[index] = self.request_class_guests(1, others)[0]
+        guests = [self._take_class_guest(entry) for entry in shared[:count]]
+        if self.placement:
+            self.assertPlacement([server for server, _guest in guests],
+                                 self.placement)
+        return guests
+
+    def _take_class_guest(self, entry):
+        # Its console is logged if anything fails from here on.
+        self.guest_servers.append(entry['server'])
+        if entry['ready']:
+            return entry['server'], self.guest_of(entry['server'],
+                                                  entry['resources'])
+        server, guest = self.wait_for_guest(
+            entry['server'], entry['resources'], entry['requested'])
+        entry.update(server=server, ready=True)
+        return server, guest
+
     def wait_for_guest(self, server, validation_resources, started):
         """Wait until a requested server is ACTIVE and SSH-able; a Guest.
 
@@ -204,6 +329,10 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
                 server, self.os_primary, self.get_tenant_network(),
                 validatable=True, validation_resources=validation_resources,
                 wait_until='SSHABLE', set_floatingip=True)
+        return server, self.guest_of(server, validation_resources)
+
+    def guest_of(self, server, validation_resources):
+        """A Guest: an SSH client logged in to the server (tempest's)."""
         if CONF.validation.connect_method == 'floating':
             ip = validation_resources['floating_ip']['ip']
         else:
@@ -211,7 +340,7 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         remote = self.get_remote_client(
             ip, private_key=validation_resources['keypair']['private_key'],
             server=server)
-        return server, guest_mod.Guest(
+        return guest_mod.Guest(
             remote, server['name'],
             console=functools.partial(self._console_output, server['id']))
 
@@ -333,6 +462,19 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
             volume['id'], size_bytes=volume['size'] * GIB,
             hint=attachment.get('device'))
         return procedures.Member(guest, device)
+
+
+def _validation_resources_params():
+    """create_validation_resources' arguments, as [validation] says."""
+    return {
+        'keypair': CONF.validation.auth_method.lower() == 'keypair',
+        'floating_ip': CONF.validation.connect_method.lower() == 'floating',
+        'security_group': CONF.validation.security_group,
+        'security_group_rules': CONF.validation.security_group_rules,
+        'use_neutron': CONF.service_available.neutron,
+        'ethertype': 'IPv%s' % CONF.validation.ip_version_for_ssh,
+        'floating_network_id': CONF.network.public_network_id,
+        'floating_network_name': CONF.network.floating_network_name}
 
 
 class MultiattachAdminScenarioTest(MultiattachScenarioTest):

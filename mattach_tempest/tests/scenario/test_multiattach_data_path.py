@@ -34,7 +34,16 @@ CONF = config.CONF
 
 
 class MultiattachDataPathTest(manager.MultiattachScenarioTest):
-    """Filesystem handover, raw regions, detach and reattach."""
+    """Filesystem handover, raw regions, detach and reattach.
+
+    The tests on running servers share the class's guests (max(2,
+    [mattach] servers_per_volume)): each detaches what it attached and
+    unmounts what it mounted, so the next finds them as booted.
+    """
+
+    @classmethod
+    def class_guest_count(cls):
+        return max(2, CONF.mattach.servers_per_volume)
 
     @decorators.idempotent_id('42bc7e35-78d4-49f8-bb75-833ad727ebd0')
     @decorators.attr(type='slow')
@@ -42,8 +51,8 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
     def test_filesystem_handover_on_running_servers(self):
         """The filesystem handover on a volume attached to running servers.
 
-        1. Create a multiattach volume; boot servers A and B and wait until
-           both are SSH-able.
+        1. Create a multiattach volume; take the class's first two guests,
+           A and B, SSH-able.
         2. Attach the volume to A, then to B, each attach waited on
            cinder's attachment record; find the disk in each guest (by-id
            link, else its virtio serial in /sys/block, else the disk list
@@ -55,7 +64,7 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
         5. A: mount, read exactly both lines, umount.
         """
         volume = self.create_multiattach_volume()
-        (server_a, guest_a), (server_b, guest_b) = self.create_guests(2)
+        (server_a, guest_a), (server_b, guest_b) = self.class_guests(2)
         a, b = self.attach_one_at_a_time(
             [(server_a, guest_a), (server_b, guest_b)], volume)
         self.filesystem_handover(a, b)
@@ -65,6 +74,8 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
     @unstable.services('compute', 'volume', 'image', 'network')
     def test_filesystem_handover_on_servers_booted_with_the_volume(self):
         """The filesystem handover on servers booted with the volume.
+
+        Its servers are its own: they must boot with the volume.
 
         1. Create a multiattach volume.
         2. Boot server A from the image with the volume in its
@@ -91,8 +102,8 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
     def test_raw_block_regions_across_servers(self):
         """Each of N guests writes its region; every guest reads them all.
 
-        1. Create a multiattach volume; boot [mattach] servers_per_volume
-           (N) servers, each SSH-able.
+        1. Create a multiattach volume; take [mattach] servers_per_volume
+           (N) of the class's guests, each SSH-able.
         2. Attach the volume to each, one at a time, and find its disk.
         3. Guest i writes a known pattern ([mattach] raw_region_kib KiB of
            lines naming the region) at offset i * raw_region_kib KiB, syncs
@@ -101,7 +112,7 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
            region: each checksum equals the pattern's.
         """
         volume = self.create_multiattach_volume()
-        guests = self.create_guests(CONF.mattach.servers_per_volume)
+        guests = self.class_guests(CONF.mattach.servers_per_volume)
         members = self.attach_one_at_a_time(guests, volume)
         written = procedures.raw_block_procedure(
             members, CONF.mattach.raw_region_kib, self.pattern_tag())
@@ -113,19 +124,20 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
     def test_detach_reattach_and_new_server_read_the_data(self):
         """Data outlives a detach; a new and a returning guest read it.
 
-        1. Create a multiattach volume; boot N ([mattach]
-           servers_per_volume) SSH-able servers; attach one at a time.
+        1. Create a multiattach volume; take N ([mattach]
+           servers_per_volume) of the class's guests, SSH-able; attach one
+           at a time.
         2. Guest i writes region i; every guest reads every region.
         3. Detach the last server (waited on cinder's attachment record
            and on the disk leaving the guest); the others still read every
            region.
-        4. Boot a new server (SSH-able), attach it, find the disk: it reads
-           every region.
+        4. Boot a new server (SSH-able; its own: a server that never held
+           the volume), attach it, find the disk: it reads every region.
         5. Attach the detached server again, find the disk again: it and
            all the others read every region.
         """
         volume = self.create_multiattach_volume()
-        guests = self.create_guests(CONF.mattach.servers_per_volume)
+        guests = self.class_guests(CONF.mattach.servers_per_volume)
         server_of = {guest.name: server for server, guest in guests}
         members = self.attach_one_at_a_time(guests, volume)
 

@@ -36,13 +36,21 @@ CONF = config.CONF
 
 
 class SurvivorIOBaseTest(manager.MultiattachScenarioTest):
-    """The survivor-I/O test body, for guests placed by the class."""
+    """The survivor-I/O test body, for guests placed by the class.
+
+    The tests share the class's guests, placed by the class (class_guests
+    asserts their hosts): each detaches what it attached and unmounts what
+    it mounted, so the next finds them as booted.
+    """
+
+    @classmethod
+    def class_guest_count(cls):
+        return 2
 
     def _survivor_io_across_a_detach(self):
         """Steps 1-6 of both survivor tests; S, L placed by the class."""
         volume = self.create_multiattach_volume()
-        (server_s, guest_s), (server_l, guest_l) = (
-            self.create_guests_on_hosts(2))
+        (server_s, guest_s), (server_l, guest_l) = self.class_guests(2)
         survivor, leaving = self.attach_one_at_a_time(
             [(server_s, guest_s), (server_l, guest_l)], volume)
         held = self.assertHeldBy(volume['id'],
@@ -73,15 +81,19 @@ class MultiattachDifferentHostsDataPathTest(SurvivorIOBaseTest):
 
     placement = 'different'
 
+    @classmethod
+    def class_guest_count(cls):
+        return max(2, CONF.mattach.servers_per_volume)
+
     @decorators.idempotent_id('5ea8a1ec-b4b3-428a-b6d8-d768c15c76a0')
     @decorators.attr(type='slow')
     @unstable.services('compute', 'volume', 'image', 'network')
     def test_filesystem_handover_across_hosts(self):
         """A filesystem written on one host is read and extended on another.
 
-        1. Create a multiattach volume; boot server A, then server B with
-           the scheduler hint different_host naming A, each SSH-able; their
-           hostIds differ.
+        1. Create a multiattach volume; take the class's first two guests:
+           A, then B booted with the scheduler hint different_host naming
+           A, each SSH-able; their hostIds differ.
         2. Attach the volume to A, then to B; both services list exactly
            A and B; find the disk in each guest.
         3. A: mkfs, mount, write "hello from A", sync, umount.
@@ -90,7 +102,7 @@ class MultiattachDifferentHostsDataPathTest(SurvivorIOBaseTest):
         5. A: mount, read exactly both lines, umount.
         """
         volume = self.create_multiattach_volume()
-        guests = self.create_guests_on_hosts(2)
+        guests = self.class_guests(2)
         a, b = self.attach_one_at_a_time(guests, volume)
         self.assertHeldBy(volume['id'],
                           [server['id'] for server, _g in guests])
@@ -102,10 +114,10 @@ class MultiattachDifferentHostsDataPathTest(SurvivorIOBaseTest):
     def test_raw_block_regions_across_hosts(self):
         """Each guest writes its region; every guest on every host reads all.
 
-        1. Create a multiattach volume; boot N ([mattach]
-           servers_per_volume) servers, each with the scheduler hint
-           different_host naming those before it while the cloud
-           ([compute] min_compute_nodes) has hosts left; the first
+        1. Create a multiattach volume; take N ([mattach]
+           servers_per_volume) of the class's guests, each booted with the
+           scheduler hint different_host naming those before it while the
+           cloud ([compute] min_compute_nodes) has hosts left; the first
            min(N, min_compute_nodes) have hostIds all different.
         2. Attach the volume to each, one at a time; both services list
            exactly the N servers; find the disk in each guest.
@@ -114,8 +126,7 @@ class MultiattachDifferentHostsDataPathTest(SurvivorIOBaseTest):
            equals the pattern's.
         """
         volume = self.create_multiattach_volume()
-        guests = self.create_guests_on_hosts(
-            CONF.mattach.servers_per_volume)
+        guests = self.class_guests(CONF.mattach.servers_per_volume)
         members = self.attach_one_at_a_time(guests, volume)
         self.assertHeldBy(volume['id'],
                           [server['id'] for server, _g in guests])
@@ -129,9 +140,9 @@ class MultiattachDifferentHostsDataPathTest(SurvivorIOBaseTest):
     def test_survivor_io_across_a_detach_on_another_host(self):
         """Detaching one holder never disturbs a holder on another host.
 
-        1. Create a multiattach volume; boot the survivor S, then the
-           leaving server L with the hint different_host naming S, each
-           SSH-able; their hostIds differ.
+        1. Create a multiattach volume; take the class's first two guests:
+           the survivor S, then the leaving server L booted with the hint
+           different_host naming S, each SSH-able; their hostIds differ.
         2. Attach the volume to S, then to L; both services list exactly S
            and L.
         3. S writes region 0, L region 1; both read both.
@@ -164,9 +175,9 @@ class MultiattachSameHostDataPathTest(SurvivorIOBaseTest):
         Nova bug 1752115: the detach of one server disconnected the volume
         from the host while another server on it still used the volume.
 
-        1. Create a multiattach volume; boot the survivor S, then the
-           leaving server L with the hint same_host naming S, each
-           SSH-able; their hostIds are equal.
+        1. Create a multiattach volume; take the class's guests: the
+           survivor S, then the leaving server L booted with the hint
+           same_host naming S, each SSH-able; their hostIds are equal.
         2. Attach the volume to S, then to L; both services list them.
         3. S writes region 0, L region 1; both read both.
         4. S runs its O_DIRECT I/O loop (regions 2 and 3 written and read

@@ -21,7 +21,6 @@ bdm; 4, a user's swap of it while two servers hold it. Each refusal leaves
 every existing attachment as it was.
 """
 
-from tempest.common import compute
 from tempest.lib import decorators
 from tempest.lib import exceptions as lib_exc
 
@@ -180,7 +179,7 @@ class MultiattachShelvedNegativeTest(base.MultiattachBaseTest):
         """
         volume = self.create_multiattach_volume()
         server = self.create_server()
-        compute.shelve_server(self.servers_client, server['id'])
+        unstable.shelve_server(self.servers_client, server['id'])
         self.assertAttachRefused(
             'Attaching multiattach volumes is not supported for '
             'shelved-offloaded instances.', server['id'], volume['id'])

@@ -21,7 +21,6 @@ attachments are left alone. Unshelving has no API check: the server
 attaches the volume again on its new host.
 """
 
-from tempest.common import compute
 from tempest.lib import decorators
 
 from mattach_tempest.common import unstable
@@ -48,7 +47,7 @@ class MultiattachShelveTest(base.MultiattachBaseTest):
             {server_id: attachment_id} as cinder listed them before)
         """
         volume, (offloaded, other), attachments = self.create_shared_volume()
-        compute.shelve_server(self.servers_client, offloaded['id'])
+        unstable.shelve_server(self.servers_client, offloaded['id'])
         return volume, offloaded, other, attachments
 
     @decorators.attr(type='slow')
