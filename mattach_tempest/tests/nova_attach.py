@@ -46,9 +46,11 @@ detach requests carry.
 from oslo_log import log as logging
 from tempest import config
 from tempest.lib.common import api_version_request
+from tempest.lib.common.utils import test_utils
 from tempest.lib import exceptions as lib_exc
 
 from mattach_tempest.common import timing
+from mattach_tempest.common import unstable
 from mattach_tempest.common import waiters
 from mattach_tempest.services.compute import volume_attachments_client
 from mattach_tempest.tests import skips
@@ -308,6 +310,17 @@ class NovaAttachMixin(object):
             server_id, microversion=self.nova_listing_microversion())
         return [(a['volumeId'], a.get('attachment_id'))
                 for a in listed['volumeAttachments']]
+
+    @classmethod
+    def delete_servers(cls, servers_client, server_ids):
+        """Delete the servers, all of them, then wait until each is gone."""
+        for server_id in server_ids:
+            test_utils.call_and_ignore_notfound_exc(
+                servers_client.delete_server, server_id)
+        for server_id in server_ids:
+            with timing.waiting(cls, 'delete', server_id):
+                unstable.wait_for_server_termination(servers_client,
+                                                     server_id)
 
     def as_a_test_finds_it(self, server_id):
         """Whether a server the class's tests share is ACTIVE and idle.

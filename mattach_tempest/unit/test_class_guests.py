@@ -131,7 +131,7 @@ class RequestClassGuestsTest(ClassGuestsTestCase):
              ('class cleanup', 'clear_validation_resources'),
              ('resources', 2, True, False),
              ('class cleanup', 'clear_validation_resources'),
-             ('class cleanup', '_delete_class_guests'),
+             ('class cleanup', 'delete_servers'),
              ('create', 'server-1', None, 'res-1', None),
              ('create', 'server-2', None, 'res-2', None)], self.log)
         self.assertEqual([101.0, 102.0], [e['requested'] for e in entries])

@@ -375,17 +375,6 @@ class MultiattachBaseTest(nova_attach.NovaAttachMixin,
         return body
 
     @classmethod
-    def delete_servers(cls, servers_client, server_ids):
-        """Delete the servers, all of them, then wait until each is gone."""
-        for server_id in server_ids:
-            test_utils.call_and_ignore_notfound_exc(
-                servers_client.delete_server, server_id)
-        for server_id in server_ids:
-            with timing.waiting(cls, 'delete', server_id):
-                unstable.wait_for_server_termination(servers_client,
-                                                     server_id)
-
-    @classmethod
     def _boot_servers(cls, add_cleanup, count, credentials_type='primary',
                       **kwargs):
         """Request `count` servers, then wait until all are ACTIVE.

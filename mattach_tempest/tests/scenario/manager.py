@@ -38,7 +38,6 @@ import time
 from oslo_log import log as logging
 from tempest import config
 from tempest.lib.common.utils import data_utils
-from tempest.lib.common.utils import test_utils
 from tempest.lib.common import validation_resources
 from tempest.lib import exceptions as lib_exc
 from tempest.scenario import manager
@@ -228,7 +227,8 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
                 cls.os_primary, use_neutron=CONF.service_available.neutron,
                 **resources[-1])
         server_ids = []
-        cls.addClassResourceCleanup(cls._delete_class_guests, server_ids)
+        cls.addClassResourceCleanup(cls.delete_servers, cls.servers_client,
+                                    server_ids)
         placed = list(placed)
         entries = []
         for guest_resources in resources:
@@ -253,16 +253,6 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
             entries.append({'server': server, 'resources': guest_resources,
                             'requested': requested, 'ready': False})
         return entries
-
-    @classmethod
-    def _delete_class_guests(cls, server_ids):
-        for server_id in server_ids:
-            test_utils.call_and_ignore_notfound_exc(
-                cls.servers_client.delete_server, server_id)
-        for server_id in server_ids:
-            with timing.waiting(cls, 'delete', server_id):
-                unstable.wait_for_server_termination(cls.servers_client,
-                                                     server_id)
 
     def class_guests(self, count=None):
         """The guests the class's tests share, SSH-able: [(server, Guest)].
