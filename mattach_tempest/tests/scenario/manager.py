@@ -234,9 +234,6 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         for guest_resources in resources:
             kwargs = (cls.placement_hints(cls.placement, placed)
                       if cls.placement else {})
-            if CONF.compute.compute_volume_common_az:
-                kwargs['availability_zone'] = (
-                    CONF.compute.compute_volume_common_az)
             requested = time.monotonic()
             server, _servers = unstable.create_test_server(
                 cls.os_primary, tenant_network=cls.get_tenant_network(),
