@@ -75,7 +75,7 @@ class ArgumentsTest(base.TestCase):
     def test_run_defaults(self):
         args = self.parse('run')
         self.assertEqual('^mattach_tempest\\.', args.regex)
-        self.assertEqual(2, args.concurrency)
+        self.assertEqual(4, args.concurrency)
         self.assertFalse(args.keep)
         self.assertIsNone(args.config_file)
         self.assertEqual(('libvirt', 1), (args.virt, args.computes))

@@ -37,6 +37,7 @@ from . import install
 from . import layout
 from . import libvirt_host
 from . import procs
+from . import schedule
 from . import services
 from . import tempest_ws
 from .drills import census
@@ -296,6 +297,7 @@ def up(args):
     log('flavors, volume type, images, tempest workspace')
     bootstrap.ensure_flavors(sess)
     bootstrap.ensure_volume_type(sess)
+    bootstrap.ensure_service_security_group(sess)
     if args.virt == 'libvirt':
         guest_cloud.ensure_network(sess)
         images = guest_cloud.ensure_images(sess)
@@ -580,6 +582,9 @@ def _tempest_run(args):
             '--regex', args.regex, '--concurrency', str(args.concurrency)]
     if args.config_file:
         argv += ['--config-file', os.path.abspath(args.config_file)]
+    workers = _worker_file(args, stamp)
+    if workers:
+        argv += ['--worker-file', workers]
     log('running: %s' % ' '.join(argv))
     log_marks = _log_sizes()
     tempest_log_mark = _size(tempest_ws.LOG)
@@ -633,6 +638,64 @@ def _tempest_run(args):
         _print_cloud_errors(log_marks)
         return rc or 1
     return rc
+
+
+def _worker_file(args, stamp):
+    """A worker file balancing the classes (schedule), or None.
+
+    Always, not only in a new workspace: stestr's recorded times cover
+    only what ran there before (the canary's tests, a --regex), and the
+    same weights give the same schedule, run after run. The file is kept
+    with the run's results. None (stestr schedules) if the tests cannot
+    be listed.
+    """
+    argv = [os.path.join(layout.VBIN, 'tempest'), 'run', '--list-tests',
+            '--regex', args.regex]
+    if args.config_file:
+        argv += ['--config-file', os.path.abspath(args.config_file)]
+    listing = subprocess.run(argv, cwd=layout.TEMPEST, env=tempest_ws.env(),
+                             stdout=subprocess.PIPE, text=True)
+    classes = schedule.classes_of(listing.stdout)
+    if listing.returncode or not classes:
+        log('scheduling: by stestr (listing the tests failed, rc %d)'
+            % listing.returncode)
+        return None
+    weights = schedule.load_weights()
+    parts = schedule.partition(classes, weights, args.concurrency)
+    path = os.path.join(layout.RESULTS, 'tempest-%s-workers.yaml' % stamp)
+    with open(path, 'w') as out:
+        out.write(schedule.worker_file(parts))
+    log('scheduling: %d classes (%d of them weighed in %s) on %d workers, '
+        'expected seconds %s' % (
+            len(classes), sum(c in weights for c in classes),
+            os.path.relpath(schedule.WEIGHTS, layout.REPO), len(parts),
+            ' / '.join('%.0f' % seconds for seconds, _names in parts)))
+    return path
+
+
+def pin_times(args):
+    """Write the class seconds of a run (default: the last) as weights."""
+    subunit = args.subunit or _last_subunit()
+    if not subunit:
+        log('no run in %s: give a subunit stream' % layout.RESULTS)
+        return 1
+    code = ('import json, sys; from mattach_tempest.cli import report, '
+            'timing; json.dump(timing.test_seconds('
+            'report.read_records(sys.argv[1])), sys.stdout)')
+    seconds = json.loads(subprocess.run(
+        [os.path.join(layout.VBIN, 'python'), '-c', code, subunit],
+        check=True, stdout=subprocess.PIPE, text=True).stdout)
+    schedule.save_weights(seconds, os.path.basename(subunit))
+    log('weighed %d classes (%.0f s) in %s' % (
+        len(seconds), sum(seconds.values()), schedule.WEIGHTS))
+    return 0
+
+
+def _last_subunit():
+    streams = sorted(n for n in os.listdir(layout.RESULTS)
+                     if n.endswith('.subunit')) if os.path.isdir(
+                         layout.RESULTS) else []
+    return os.path.join(layout.RESULTS, streams[-1]) if streams else None
 
 
 # The services whose ERROR lines explain most failed tests (a volume in
@@ -887,7 +950,10 @@ def main(argv=None):
     run_p.add_argument('--keep', action='store_true',
                        help='leave the cloud running afterwards')
     run_p.add_argument('--regex', default='^mattach_tempest\\.')
-    run_p.add_argument('--concurrency', type=int, default=2)
+    run_p.add_argument('--concurrency', type=int, default=4,
+                       help='tempest workers (default 4: on 2 cores the '
+                       'suite on real guests took 565 s at 4, 621 s at 3, '
+                       'both balanced by recorded times)')
     run_p.add_argument('--config-file',
                        help='tempest config (default: the workspace\'s '
                             'etc/tempest.conf; etc/tempest-accounts.conf for '
@@ -917,6 +983,13 @@ def main(argv=None):
                    'tools/minicloud-constraints.txt')
     sub.add_parser('canary-regex', help='print the regex of tempest\'s own '
                    'multiattach tests')
+    times_p = sub.add_parser(
+        'pin-times', help='write the seconds of each test class in a run '
+        '(default: the last in .minicloud/results) to '
+        'tools/minicloud-class-seconds.json, the weights run balances its '
+        'workers by in a new workspace')
+    times_p.add_argument('subunit', nargs='?',
+                         help='the run\'s subunit stream')
     args = p.parse_args(argv)
     handlers = {'up': up, 'down': down, 'status': status, 'run': run,
                 'stop': stop_service, 'start': start_service,
@@ -924,6 +997,7 @@ def main(argv=None):
                 'secrets': secrets,
                 'pin': lambda a: log('pinned %d packages in %s' % (
                     install.pin(), layout.CONSTRAINTS)) or 0,
+                'pin-times': pin_times,
                 'canary-regex': lambda a: print(CANARY_REGEX) or 0}
     try:
         return handlers[args.cmd](args)
