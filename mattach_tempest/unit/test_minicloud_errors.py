@@ -53,6 +53,19 @@ OSLO_TRACEBACK = [
     '2026-11-30 13:46:00.001 200 ERROR cinder.api ' + CONTEXT +
     'cinder.exception.InvalidVolume: oops',
 ]
+# nova-scheduler's first host discovery on an `up` after a long `down`.
+DISCOVER_AT_START = [
+    '2026-12-01 10:47:59.099 748 ERROR oslo_service.periodic_task [None '
+    'req-d - - - - - -] Error during SchedulerManager._discover_hosts_in_'
+    'cells: IndexError: list index out of range',
+    '2026-12-01 10:47:59.099 748 ERROR oslo_service.periodic_task '
+    'Traceback (most recent call last):',
+    '2026-12-01 10:47:59.099 748 ERROR oslo_service.periodic_task   File '
+    '"/venv/nova/scheduler/manager.py", line 114, in _discover_hosts_in_'
+    'cells',
+    '2026-12-01 10:47:59.099 748 ERROR oslo_service.periodic_task '
+    'IndexError: list index out of range',
+]
 OSLO_CRITICAL = ('2026-11-30 13:46:01.000 300 CRITICAL nova [-] Unhandled '
                  'error: ConfigFileValueError: Value for option x is not '
                  'valid')
@@ -151,6 +164,30 @@ class StartErrorsTest(base.TestCase):
         # A second `up` after the failed one: same marks, same error.
         marks = cli._start_marks(['cinder-api'])
         self.assertRaises(procs.StartError, cli._check_start_errors, marks)
+
+    def test_nova_discovery_at_scheduler_start_alone_passes(self):
+        marks = cli._start_marks(['nova-scheduler'])
+        self.write('nova-scheduler', QUIET + DISCOVER_AT_START)
+        self.assertIsNone(cli._check_start_errors(marks))
+
+    def test_other_scheduler_errors_still_fail(self):
+        marks = cli._start_marks(['nova-scheduler'])
+        other = DISCOVER_AT_START[:3] + [DISCOVER_AT_START[3].replace(
+            'IndexError: list index out of range', 'KeyError: 1')]
+        self.write('nova-scheduler', DISCOVER_AT_START + [OSLO_ERROR])
+        error = self.assertRaises(procs.StartError, cli._check_start_errors,
+                                  marks)
+        self.assertIn('nova-scheduler logged 1 error(s)', str(error))
+        self.assertIn(OSLO_ERROR, str(error))
+        # The same message in another service, or another exception after
+        # it, is an error.
+        marks = cli._start_marks(['nova-scheduler', 'nova-conductor'])
+        self.write('nova-conductor', DISCOVER_AT_START)
+        self.write('nova-scheduler', other)
+        error = self.assertRaises(procs.StartError, cli._check_start_errors,
+                                  marks)
+        self.assertIn('nova-conductor logged 2 error(s)', str(error))
+        self.assertIn('KeyError: 1', str(error))
 
 
 class BridgeOwnerMessageTest(base.TestCase):

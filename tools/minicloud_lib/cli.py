@@ -123,6 +123,43 @@ def _start_marks(names):
     return marks
 
 
+# nova scheduler/manager.py _discover_hosts_in_cells() takes the first
+# nova-scheduler that is up ([0] of a sorted list). Its first run is at the
+# scheduler's start, before the scheduler reported; on an `up` after a
+# `down` more than service_down_time (60 s) ago the scheduler's own
+# service record is stale, no scheduler is up yet: IndexError. Its next
+# run (discover_hosts_in_cells_interval, 10 s) works. nova's defect, not
+# this cloud's configuration: the message and the exception ending its
+# traceback are the only ERROR lines `up` lets pass.
+NOVA_DISCOVER_AT_START = (
+    'nova-scheduler',
+    'Error during SchedulerManager._discover_hosts_in_cells: IndexError: '
+    'list index out of range',
+    'IndexError: list index out of range')
+
+
+def _without_start_defects(errors):
+    """errors ({service: [message]}) less NOVA_DISCOVER_AT_START's lines."""
+    service, message, exception = NOVA_DISCOVER_AT_START
+    kept = dict(errors)
+    left, after_message = [], False
+    for line in errors.get(service, []):
+        if message in line:
+            after_message = True
+            continue
+        if after_message and line.rstrip().endswith(exception):
+            after_message = False
+            continue
+        after_message = False
+        left.append(line)
+    if service in kept and len(left) < len(kept[service]):
+        log('%s: nova\'s first host discovery at start found no scheduler '
+            'up yet (IndexError; its next run, 10 s later, works): not '
+            'counted as a start error' % service)
+        kept[service] = left
+    return {name: lines for name, lines in kept.items() if lines}
+
+
 def _check_start_errors(marks, limit=5, width=400):
     """Fail if a daemon logged an error while the cloud started.
 
@@ -130,7 +167,7 @@ def _check_start_errors(marks, limit=5, width=400):
     not: an error then is a broken configuration or a missing file, and
     the cloud would mislead every test run on it.
     """
-    errors = _cloud_errors(marks)
+    errors = _without_start_defects(_cloud_errors(marks))
     if not errors:
         return
     lines = []
@@ -952,8 +989,8 @@ def main(argv=None):
     run_p.add_argument('--regex', default='^mattach_tempest\\.')
     run_p.add_argument('--concurrency', type=int, default=4,
                        help='tempest workers (default 4: on 2 cores the '
-                       'suite on real guests took 565 s at 4, 621 s at 3, '
-                       'both balanced by recorded times)')
+                       'suite on real guests took 621 s at 3, 565 s at 4, '
+                       '551 s at 5)')
     run_p.add_argument('--config-file',
                        help='tempest config (default: the workspace\'s '
                             'etc/tempest.conf; etc/tempest-accounts.conf for '
