@@ -784,11 +784,18 @@ class Guest(object):
         return loop
 
     def io_loop_status(self, loop):
-        """The loop's log as it is now (an IOLoopLog), with liveness."""
+        """The loop's log as it is now (an IOLoopLog), with liveness.
+
+        Liveness is read before the log: the loop writes its last line
+        before it exits, so a loop found dead has its whole log read
+        after. (Read the other way round, a loop ending between the two
+        reads looked dead without its STOPPED line.)
+        """
         return parse_io_log(self.run(
-            "sudo sh -c 'cat %(d)s/log 2>/dev/null; if [ -r %(d)s/pid ] && "
-            "kill -0 $(cat %(d)s/pid) 2>/dev/null; then echo %(alive)s; "
-            "fi'" % {'d': loop.directory, 'alive': _LOOP_ALIVE},
+            "sudo sh -c 'alive=; if [ -r %(d)s/pid ] && "
+            "kill -0 $(cat %(d)s/pid) 2>/dev/null; then alive=%(alive)s; "
+            "fi; cat %(d)s/log 2>/dev/null; echo $alive'"
+            % {'d': loop.directory, 'alive': _LOOP_ALIVE},
             'reading the I/O loop log of %s' % loop.device))
 
     def stop_io_loop(self, loop, timeout=None):
@@ -802,6 +809,10 @@ class Guest(object):
 
         def stopped():
             status = self.io_loop_status(loop)
+            if not status.started and not status.alive:
+                # Started in the background: it may not have run yet; it
+                # will find the stop request and say STOPPED.
+                return False, 'the loop has not started yet'
             if status.stopped is None and not status.alive:
                 self.fail('the I/O loop on %s died without saying why; '
                           'its log:\n%s' % (loop.device, status.tail()))

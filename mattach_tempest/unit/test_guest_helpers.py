@@ -246,6 +246,34 @@ class IOLoopTest(base.StandinTestCase):
                 guest_mod.region_checksum('never', 0, 16))],
             status.failures)
 
+    def _unstarted_loop(self, member, tag):
+        """An IOLoop whose script has not run yet: its directory, empty."""
+        loop = guest_mod.IOLoop(member.device, '/tmp/mattach-io-' + tag, [1],
+                                [], 16, guest_mod.io_loop_tags(tag), True)
+        member.guest.run('rm -rf %s && mkdir -p %s' % (loop.directory,
+                                                       loop.directory))
+        return loop
+
+    def test_a_loop_starting_late_is_waited_for(self):
+        standins = self.standins(1)
+        member = self.attach(standins, 0)
+        loop = self._unstarted_loop(member, 'late')
+        # What a loop started in the background and slow to run does: it
+        # says START and, finding the stop request, STOPPED.
+        member.guest.run(
+            "sh -c '(sleep 2; echo START device=x direct=1 pid=1 >> %(d)s/log;"
+            " echo STOPPED rounds=0 >> %(d)s/log) </dev/null >/dev/null "
+            "2>&1 &'" % {'d': loop.directory})
+        self.assertEqual(0, member.guest.stop_io_loop(loop).stopped)
+
+    def test_a_loop_that_never_starts_times_out_saying_so(self):
+        standins = self.standins(1)
+        member = self.attach(standins, 0)
+        loop = self._unstarted_loop(member, 'never')
+        error = self.assertRaises(guest_mod.GuestError,
+                                  member.guest.stop_io_loop, loop, 2)
+        self.assertIn('the loop has not started yet', str(error))
+
 
 class ReadOnlyTest(base.StandinTestCase):
 
