@@ -1024,7 +1024,7 @@ def main(argv=None):
         'pin-times', help='write the seconds of each test class in a run '
         '(default: the last in .minicloud/results) to '
         'tools/minicloud-class-seconds.json, the weights run balances its '
-        'workers by in a new workspace')
+        'workers by')
     times_p.add_argument('subunit', nargs='?',
                          help='the run\'s subunit stream')
     args = p.parse_args(argv)
