@@ -318,6 +318,14 @@ class IOLoopLog(object):
     def started(self):
         return self.pid is not None
 
+    @property
+    def pending(self):
+        """Neither started nor alive: not run yet, not dead.
+
+        The loop is started in the background; wait for it.
+        """
+        return not self.started and not self.alive
+
     def tail(self, lines=20):
         return '\n'.join(line for line in self.text.splitlines()[-lines:]
                          if line != _LOOP_ALIVE)
@@ -809,9 +817,8 @@ class Guest(object):
 
         def stopped():
             status = self.io_loop_status(loop)
-            if not status.started and not status.alive:
-                # Started in the background: it may not have run yet; it
-                # will find the stop request and say STOPPED.
+            if status.pending:
+                # It will find the stop request and say STOPPED.
                 return False, 'the loop has not started yet'
             if status.stopped is None and not status.alive:
                 self.fail('the I/O loop on %s died without saying why; '

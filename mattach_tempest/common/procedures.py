@@ -350,8 +350,7 @@ def _wait_for_rounds(member, loop, rounds, during):
         status = member.guest.io_loop_status(loop)
         if status.failures or status.stopped is not None:
             _io_failure(member, loop, status, during)
-        if not status.started and not status.alive:
-            # Started in the background: it may not have run yet.
+        if status.pending:
             return False, 'not started yet'
         if not status.alive:
             # It may have logged its failure between the two reads.
