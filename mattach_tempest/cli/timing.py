@@ -95,6 +95,40 @@ def test_seconds(records):
     return dict(seconds)
 
 
+def class_seconds(tests):
+    """{class: seconds it held its worker} of report.tests_of_v2's dicts.
+
+    What a schedule must balance: a class holds its worker for its
+    tests and for its class fixtures (credentials, class guests booted
+    in resource_setup, their deletes), which the stream does not time.
+    Per worker (its 'worker-N' tag), classes in the order they ended: a
+    class's seconds run from the end of the worker's class before it
+    (the first: from the run's first start) to the end of its own last
+    test. So a class's resource_setup counts for it and its
+    resource_cleanup for the class after it; a worker's classes add up
+    to its busy time, all but the last class's cleanup.
+    """
+    timed = [t for t in tests if t.get('id') and t.get('timestamps') and
+             None not in t['timestamps'][:2] and len(t['timestamps']) > 1]
+    if not timed:
+        return {}
+    first = min(t['timestamps'][0] for t in timed)
+    ends = collections.defaultdict(dict)
+    for test in timed:
+        worker = min((tag for tag in test.get('tags', ())
+                      if tag.startswith('worker-')), default='')
+        name = class_of(test['id'])
+        ends[worker][name] = max(ends[worker].get(name, first),
+                                 test['timestamps'][1])
+    seconds = collections.defaultdict(float)
+    for classes in ends.values():
+        previous = first
+        for name, end in sorted(classes.items(), key=lambda item: item[1]):
+            seconds[name] += (end - previous).total_seconds()
+            previous = end
+    return dict(seconds)
+
+
 def _new_row(class_name):
     return {'class': class_name, 'servers': 0,
             'seconds': {kind: 0.0 for kind in timing.KINDS},

@@ -25,6 +25,7 @@ import subprocess
 import sys
 from unittest import mock
 
+import fixtures
 from stestr import scheduler
 
 from mattach_tempest.cli import report
@@ -140,6 +141,25 @@ class TestRunScheduling(minicloud_base.StateDirTestCase):
             self.assertIsNone(cli._worker_file(self.args, 'STAMP'))
         self.assertEqual([], os.listdir(layout.RESULTS))
 
+    @staticmethod
+    def write_without(data, class_name, out):
+        """`data`, a subunit v2 stream, less the packets of a class."""
+        import io
+
+        import subunit
+        import testtools
+
+        class Without(testtools.StreamResult):
+            def __init__(self):
+                super().__init__()
+                self.writer = subunit.StreamResultToBytes(out)
+
+            def status(self, test_id=None, **kwargs):
+                if not (test_id or '').startswith(class_name + '.'):
+                    self.writer.status(test_id=test_id, **kwargs)
+
+        subunit.ByteStreamToStreamResult(io.BytesIO(data)).run(Without())
+
     def test_pin_times_weighs_each_class_of_a_stream(self):
         # The venv's python runs this interpreter, which has the plugin
         # (a symlink would lose this interpreter's venv).
@@ -148,12 +168,37 @@ class TestRunScheduling(minicloud_base.StateDirTestCase):
         with open(python, 'w') as out:
             out.write('#!/bin/sh\nexec %s "$@"\n' % sys.executable)
         os.chmod(python, 0o755)
-        self.assertEqual(0, cli.pin_times(mock.Mock(subunit=FIXTURE)))
+        self.assertEqual(0, cli.pin_times(mock.Mock(subunit=[FIXTURE])))
         with open(self.weights) as src:
             pinned = json.load(src)
         self.assertEqual('report_run.subunit', pinned['source'])
-        expected = timing.test_seconds(report.read_records(FIXTURE))
+        with open(FIXTURE, 'rb') as src:
+            expected = timing.class_seconds(report.tests_of_v2(src.read()))
         self.assertTrue(expected)
         self.assertEqual({name: round(seconds, 1)
                           for name, seconds in expected.items()},
                          pinned['classes'])
+
+        # Two runs: each class weighs the mean of its seconds; a class
+        # only one run had, its seconds there.
+        fewer = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                             'fewer.subunit')
+        with open(FIXTURE, 'rb') as src:
+            data = src.read()
+        dropped = sorted(expected)[0]
+        with open(fewer, 'wb') as out:
+            self.write_without(data, dropped, out)
+        with open(fewer, 'rb') as src:
+            second = timing.class_seconds(report.tests_of_v2(src.read()))
+        self.assertNotIn(dropped, second)
+        self.assertEqual(0, cli.pin_times(mock.Mock(
+            subunit=[FIXTURE, fewer])))
+        with open(self.weights) as src:
+            pinned = json.load(src)
+        self.assertEqual('report_run.subunit fewer.subunit',
+                         pinned['source'])
+        self.assertEqual(round(expected[dropped], 1),
+                         pinned['classes'][dropped])
+        for name in second:
+            self.assertEqual(round((expected[name] + second[name]) / 2, 1),
+                             pinned['classes'][name])

@@ -14,6 +14,7 @@
 
 """`mattach timing`: tempest.log's wait lines added up per test class."""
 
+import datetime
 import io
 import json
 import os
@@ -89,6 +90,33 @@ class TestAggregate(base.TestCase):
         self.assertEqual([0.0, 30.25],
                          [row['tests'] for row in result['classes']])
         self.assertEqual(30.25, result['totals']['tests'])
+
+    def test_class_seconds_count_fixtures_per_worker(self):
+        def at(second):
+            return datetime.datetime(2026, 11, 30, 10, 0, second,
+                                     tzinfo=datetime.timezone.utc)
+
+        def test(class_name, method, start, end, worker):
+            return {'id': '%s.%s' % (class_name, method),
+                    'timestamps': [at(start), at(end)],
+                    'tags': {'worker-%d' % worker}}
+
+        tests = [
+            # worker 0: ATTACH's setUpClass 0-5, its tests 5-12; the
+            # negative class's fixtures 12-20, its test 20-30.
+            test(ATTACH_CLASS, 'test_a', 5, 9, 0),
+            test(ATTACH_CLASS, 'test_b', 9, 12, 0),
+            test(NEGATIVE_CLASS, 'test_c', 20, 30, 0),
+            # worker 1: a class skipped in setUpClass, 0-2 s in.
+            {'id': 'setUpClass (%s)' % (API + 'test_x.Skipped'),
+             'timestamps': [at(0), at(2)], 'tags': {'worker-1'}},
+            {'id': 'no.times.Test.test_d', 'timestamps': [None, None],
+             'tags': {'worker-1'}},
+        ]
+        self.assertEqual({ATTACH_CLASS: 12.0, NEGATIVE_CLASS: 18.0,
+                          API + 'test_x.Skipped': 2.0},
+                         command.class_seconds(tests))
+        self.assertEqual({}, command.class_seconds([]))
 
     def test_class_of_a_test_id(self):
         self.assertEqual(ATTACH_CLASS, command.class_of(

@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -711,20 +712,31 @@ def _worker_file(args, stamp):
 
 
 def pin_times(args):
-    """Write the class seconds of a run (default: the last) as weights."""
-    subunit = args.subunit or _last_subunit()
-    if not subunit:
+    """Write the weights: the seconds each class held its worker.
+
+    Class fixtures included (timing.class_seconds), averaged over the
+    runs given (default: the last).
+    """
+    streams = args.subunit or [s for s in [_last_subunit()] if s]
+    if not streams:
         log('no run in %s: give a subunit stream' % layout.RESULTS)
         return 1
     code = ('import json, sys; from mattach_tempest.cli import report, '
-            'timing; json.dump(timing.test_seconds('
-            'report.read_records(sys.argv[1])), sys.stdout)')
-    seconds = json.loads(subprocess.run(
-        [os.path.join(layout.VBIN, 'python'), '-c', code, subunit],
+            'timing; json.dump(timing.class_seconds(report.tests_of_v2('
+            'open(sys.argv[1], "rb").read())), sys.stdout)')
+    runs = [json.loads(subprocess.run(
+        [os.path.join(layout.VBIN, 'python'), '-c', code, stream],
         check=True, stdout=subprocess.PIPE, text=True).stdout)
-    schedule.save_weights(seconds, os.path.basename(subunit))
-    log('weighed %d classes (%.0f s) in %s' % (
-        len(seconds), sum(seconds.values()), schedule.WEIGHTS))
+        for stream in streams]
+    # A class a run did not have (a --regex run) is averaged over the
+    # runs that had it.
+    seconds = {name: statistics.mean(run[name] for run in runs
+                                     if name in run)
+               for name in set().union(*runs)}
+    schedule.save_weights(seconds, ' '.join(
+        os.path.basename(stream) for stream in streams))
+    log('weighed %d classes (%.0f s, the mean of %d run(s)) in %s' % (
+        len(seconds), sum(seconds.values()), len(runs), schedule.WEIGHTS))
     return 0
 
 
@@ -1021,12 +1033,12 @@ def main(argv=None):
     sub.add_parser('canary-regex', help='print the regex of tempest\'s own '
                    'multiattach tests')
     times_p = sub.add_parser(
-        'pin-times', help='write the seconds of each test class in a run '
-        '(default: the last in .minicloud/results) to '
-        'tools/minicloud-class-seconds.json, the weights run balances its '
-        'workers by')
-    times_p.add_argument('subunit', nargs='?',
-                         help='the run\'s subunit stream')
+        'pin-times', help='write the seconds each test class held its '
+        'worker in some runs (default: the last in .minicloud/results), '
+        'averaged, to tools/minicloud-class-seconds.json, the weights run '
+        'balances its workers by')
+    times_p.add_argument('subunit', nargs='*',
+                         help='the runs\' subunit streams')
     args = p.parse_args(argv)
     handlers = {'up': up, 'down': down, 'status': status, 'run': run,
                 'stop': stop_service, 'start': start_service,

@@ -23,10 +23,13 @@ wall); the same tests balanced by recorded times ended 563-618 s in.
 
 So `run` gives tempest a worker file: every class, the longest first, on
 the worker with the least seconds so far (LPT), by the seconds each
-class's tests took in a measured run (tools/minicloud-class-seconds.json,
-written by `tools/minicloud pin-times`). These are scheduling weights
-only: nothing reads them as results. A class the file does not know
-weighs the median; after adding a long class, pin the times again.
+class held its worker in measured runs, its class fixtures (credentials,
+class guests) included (tools/minicloud-class-seconds.json, written by
+`tools/minicloud pin-times`): weighed by its tests' seconds alone, a
+run's workers ended 466-570 s in against 455-458 s expected. These are
+scheduling weights only: nothing reads them as results. A class the file
+does not know weighs the median; after adding a long class, pin the
+times again.
 """
 import json
 import os
@@ -71,7 +74,8 @@ def load_weights(path=None):
 
 def save_weights(seconds, source, path=None):
     with open(path or WEIGHTS, 'w') as out:
-        about = ('seconds of each test class\'s tests in one run on real '
+        about = ('seconds each test class held its tempest worker (its '
+                 'tests and class fixtures), the mean over runs on real '
                  'guests; tools/minicloud run\'s scheduling weights '
                  '(tools/minicloud_lib/schedule.py), not results')
         json.dump({'about': about,

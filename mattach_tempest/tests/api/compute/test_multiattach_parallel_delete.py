@@ -33,7 +33,14 @@ from mattach_tempest.tests.api import base
 
 
 class ParallelDeleteBaseTest(base.MultiattachBaseTest):
-    """The parallel delete of the servers sharing a volume, and after."""
+    """The parallel delete of the servers sharing a volume, and after.
+
+    The server that attaches the volume after the deletes is one the
+    class's tests share (it only attaches and detaches); the holders are
+    each test's own, since the test deletes them.
+    """
+
+    class_server_count = 1
 
     def check_parallel_delete(self, server_count):
         """Delete `server_count` holders at once; the volume comes back.
@@ -54,7 +61,7 @@ class ParallelDeleteBaseTest(base.MultiattachBaseTest):
                 self.servers_client, server['id'])
         self.assertReleased(volume['id'])
 
-        fresh = self.create_server()
+        fresh = self.class_servers(1)[0]
         attachment_id = self.attach_volume(fresh, volume)['attachment_id']
         self.assertHeldBy(volume['id'], {fresh['id']: attachment_id})
         self.detach_volume(fresh, volume)
@@ -77,7 +84,8 @@ class MultiattachParallelDeleteSameHostTest(ParallelDeleteBaseTest):
            and to B; both services list both.
         2. Delete A and B at once: request every delete, then wait.
         3. Nothing holds the volume (available, no attachment record);
-           a new server C attaches it alone, then detaches it.
+           server C, the class's, which never held it, attaches it
+           alone, then detaches it.
         """
         self.check_parallel_delete(2)
 
@@ -92,7 +100,8 @@ class MultiattachParallelDeleteSameHostTest(ParallelDeleteBaseTest):
            multiattach volume to A, B and C; both services list all three.
         2. Delete A, B and C at once: request every delete, then wait.
         3. Nothing holds the volume (available, no attachment record);
-           a new server D attaches it alone, then detaches it.
+           server D, the class's, which never held it, attaches it
+           alone, then detaches it.
         """
         self.check_parallel_delete(3)
 
@@ -113,7 +122,8 @@ class MultiattachParallelDeleteDifferentHostsTest(ParallelDeleteBaseTest):
            to A and to B; both services list both.
         2. Delete A and B at once: request every delete, then wait.
         3. Nothing holds the volume (available, no attachment record);
-           a new server C attaches it alone, then detaches it.
+           server C, the class's, which never held it, attaches it
+           alone, then detaches it.
         """
         self.check_parallel_delete(2)
 
@@ -137,6 +147,7 @@ class MultiattachParallelDeleteDifferentHostsTest(ParallelDeleteBaseTest):
            multiattach volume to A, B and C; both services list all three.
         2. Delete A, B and C at once: request every delete, then wait.
         3. Nothing holds the volume (available, no attachment record);
-           a new server D attaches it alone, then detaches it.
+           server D, the class's, which never held it, attaches it
+           alone, then detaches it.
         """
         self.check_parallel_delete(3)
