@@ -106,6 +106,19 @@ class ComputeHostsTest(StateDirTestCase):
         # The hosts' addresses stay out of the guests' pool (.10-.250).
         self.assertEqual('198.51.100.2', host_netns.address(0))
 
+    def test_libvirtd_is_shown_only_the_guests_emulator(self):
+        hidden = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                              'qemu-system-i386')
+        open(hidden, 'w').close()
+        self.useFixture(fixtures.MonkeyPatch(
+            'minicloud_lib.libvirt_host.UNUSED_EMULATORS',
+            (hidden, hidden + '-not-installed')))
+        script = libvirt_host.argv('compute1')[-1]
+        self.assertIn('mount --bind /dev/null %s && ' % hidden, script)
+        self.assertNotIn('-not-installed', script)
+        self.assertLess(script.index(hidden), script.index('exec '))
+        self.assertNotIn('x86_64', script)
+
 
 class ComputesArgumentTest(base.TestCase):
 

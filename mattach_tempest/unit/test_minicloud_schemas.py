@@ -19,11 +19,13 @@ run_logged is replaced by a recorder (no mariadb, no manage commands); a
 """
 
 import os
+from unittest import mock
 
 import fixtures
 
 from mattach_tempest.unit import minicloud_base
 from minicloud_lib import bootstrap
+from minicloud_lib import cli
 from minicloud_lib import layout
 
 
@@ -91,3 +93,62 @@ class SchemaCacheTest(minicloud_base.StateDirTestCase):
             'minicloud_lib.bootstrap._pins', lambda: 'other versions'))
         self.assertNotEqual(first, bootstrap.schema_cache_file(
             'nova', self.commands['nova']))
+
+
+class BuildOnceTest(SchemaCacheTest):
+    """Install's last step: the dumps made, the cloud left with nothing."""
+
+    def setUp(self):
+        super().setUp()
+        self.procs = mock.Mock()
+        self.procs.read_pid.return_value = None
+        self.useFixture(fixtures.MonkeyPatch('minicloud_lib.cli.procs',
+                                             self.procs))
+        self.mariadb = mock.Mock()
+        self.mariadb.name = 'mariadb'
+        for name in ('mariadb_datadir', 'create_databases'):
+            self.useFixture(fixtures.MonkeyPatch(
+                'minicloud_lib.bootstrap.' + name, mock.Mock()))
+
+    def dumps(self):
+        return sorted(os.listdir(bootstrap.SCHEMA_CACHE)) if os.path.isdir(
+            bootstrap.SCHEMA_CACHE) else []
+
+    def drops(self):
+        return [loaded for program, _arg, loaded in self.calls
+                if program == 'mariadb' and loaded is None]
+
+    def test_dumps_made_then_the_cloud_has_nothing(self):
+        cli._build_once('fake', self.mariadb)
+        self.assertEqual(sorted(self.commands), sorted(
+            name.split('-')[0] for name in self.dumps()))
+        # No stamp: up migrates nothing, it loads every dump.
+        self.assertEqual([], [n for n in self.commands
+                              if bootstrap.migrated(n)])
+        self.assertEqual(1, len(self.drops()))
+        self.procs.stop_all.assert_called_once_with(['mariadb'],
+                                                    cli.STOP_TIMEOUT)
+        self.calls = []
+        bootstrap.schema('cinder', self.commands['cinder'])
+        self.assertEqual(['mariadb'], [p for p, _a, _l in self.calls])
+
+        # Built: the next build does nothing.
+        self.calls = []
+        self.procs.reset_mock()
+        cli._build_once('fake', self.mariadb)
+        self.assertEqual([], self.calls)
+        self.procs.start.assert_not_called()
+
+    def test_a_migrated_cloud_is_not_dropped(self):
+        # A cloud migrated before the dumps existed (an older checkout):
+        # its databases hold its data; nothing is dropped or dumped.
+        bootstrap.schema('glance', self.commands['glance'])
+        for name in self.dumps():
+            os.unlink(os.path.join(bootstrap.SCHEMA_CACHE, name))
+        for name in self.commands:
+            with open(bootstrap._stamp(name), 'w') as f:
+                f.write(bootstrap._pins())
+        self.calls = []
+        cli._build_once('fake', self.mariadb)
+        self.assertEqual([], self.calls)
+        self.assertEqual([], self.dumps())

@@ -185,6 +185,24 @@ def schema(name, commands):
         f.write(_pins())
 
 
+def migrated(name):
+    """Whether `name`'s databases were migrated in this cloud's mariadb."""
+    return os.path.exists(_stamp(name))
+
+
+def forget_schemas(names):
+    """Drop the databases of `names` and their stamps (after the dumps).
+
+    create_databases makes them again, empty, and schema() loads the
+    dumps into them.
+    """
+    run_logged('mariadb-setup', _mariadb_client('mariadb') + [
+        '-e', '; '.join('DROP DATABASE IF EXISTS %s' % db for name in names
+                        for db in SCHEMA_DATABASES[name])], timeout=60)
+    for name in names:
+        os.unlink(_stamp(name))
+
+
 #: Marks a schema command that writes files only (run even when the
 #: databases come from the cache).
 _FILES_ONLY = 'files-only:'

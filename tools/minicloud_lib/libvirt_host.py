@@ -80,6 +80,11 @@ MIGRATION_PORTS = 49152
 MIGRATION_PORTS_PER_HOST = 64
 
 
+#: Emulators the hosts' libvirtds are not shown (argv): nova's guests
+#: here are x86_64.
+UNUSED_EMULATORS = ('/usr/bin/qemu-system-i386',)
+
+
 def private_dirs(host):
     """{system directory: the host's own directory bind-mounted over it}."""
     return {'/etc/libvirt': os.path.join(layout.ETC, 'libvirt-' + host),
@@ -194,6 +199,12 @@ def argv(host):
     binds += ['mount --bind %s /etc/%s' % (
         os.path.join(layout.ETC, 'libvirt-' + n), n)
         for n in ('passwd', 'group')]
+    # libvirtd probes every qemu-system-<arch> it finds before it answers:
+    # under TCG seconds of CPU each, at every start whose cache is new (a
+    # fresh checkout). The guests are x86_64 only: the others are hidden
+    # from it (an empty file over them is no emulator to it).
+    binds += ['mount --bind /dev/null %s' % path for path in UNUSED_EMULATORS
+              if os.path.exists(path)]
     script = ' && '.join(['hostname %s' % host] + binds + [
         'exec /usr/sbin/libvirtd --pid-file %s' % os.path.join(
             layout.RUN, 'libvirtd-%s-own.pid' % host)])
