@@ -179,6 +179,14 @@ class TestRunScheduling(minicloud_base.StateDirTestCase):
                           for name, seconds in expected.items()},
                          pinned['classes'])
 
+        # A stream that is not there changes nothing.
+        with open(self.weights) as src:
+            before = src.read()
+        self.assertEqual(1, cli.pin_times(mock.Mock(
+            subunit=[FIXTURE, FIXTURE + '.gone'])))
+        with open(self.weights) as src:
+            self.assertEqual(before, src.read())
+
         # Two runs: each class weighs the mean of its seconds; a class
         # only one run had, its seconds there.
         fewer = os.path.join(self.useFixture(fixtures.TempDir()).path,

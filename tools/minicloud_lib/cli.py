@@ -768,6 +768,11 @@ def pin_times(args):
     if not streams:
         log('no run in %s: give a subunit stream' % layout.RESULTS)
         return 1
+    missing = [stream for stream in streams if not os.path.isfile(stream)]
+    if missing:
+        log('no such subunit stream: %s (weights unchanged)'
+            % ', '.join(missing))
+        return 1
     code = ('import json, sys; from mattach_tempest.cli import report, '
             'timing; json.dump(timing.class_seconds(report.tests_of_v2('
             'open(sys.argv[1], "rb").read())), sys.stdout)')
