@@ -275,10 +275,7 @@ def _build_once(virt, mariadb):
         def dumps():
             bootstrap.mariadb_datadir()
             started = procs.read_pid(mariadb.name) is None
-            if started:
-                procs.start(mariadb.name, mariadb.argv, mariadb.env)
-            procs.wait_for(mariadb.name, _listening(mariadb), START_TIMEOUT,
-                           'listen')
+            _ensure_started(mariadb, _listening(mariadb), 'listen')
             bootstrap.create_databases()
             parallel([lambda n=n: bootstrap.schema(n, commands[n])
                       for n in missing])
@@ -306,8 +303,7 @@ def up(args):
     hosts = services.compute_hosts(args.computes)
     configs.render_all(args.virt, hosts)
     epmd, mariadb, rabbit = services.infra()
-    built = _build_once(args.virt, mariadb)
-    t_install += built
+    t_install += _build_once(args.virt, mariadb)
     t0 = time.monotonic()
     phases = Phases(t0)
     keystone = services.keystone()
