@@ -770,12 +770,12 @@ def pin_times(args):
             % ', '.join(missing))
         return 1
     code = ('import json, sys; from mattach_tempest.cli import report, '
-            'timing; json.dump(timing.class_seconds(report.tests_of_v2('
-            'open(sys.argv[1], "rb").read())), sys.stdout)')
-    runs = [json.loads(subprocess.run(
-        [os.path.join(layout.VBIN, 'python'), '-c', code, stream],
+            'timing; json.dump([timing.class_seconds(report.tests_of_v2('
+            'open(path, "rb").read())) for path in sys.argv[1:]], '
+            'sys.stdout)')
+    runs = json.loads(subprocess.run(
+        [os.path.join(layout.VBIN, 'python'), '-c', code] + streams,
         check=True, stdout=subprocess.PIPE, text=True).stdout)
-        for stream in streams]
     # A class a run did not have (a --regex run) is averaged over the
     # runs that had it.
     seconds = {name: statistics.mean(run[name] for run in runs
