@@ -26,6 +26,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 from . import api
@@ -290,6 +291,20 @@ def _build_once(virt, mariadb):
     return spent
 
 
+#: The schemas whose services call keystone as they start: nova-conductor
+#: and nova-scheduler look up placement in keystone's catalog.
+CALLS_KEYSTONE_AS_IT_STARTS = ('nova',)
+
+
+def _start_missing(svcs):
+    """Start each of `svcs` that is not running."""
+    missing = [s for s in svcs if procs.read_pid(s.name) is None]
+    if missing:
+        log('starting %s' % ', '.join(s.name for s in missing))
+    for svc in missing:
+        procs.start(svc.name, svc.argv, svc.env)
+
+
 def up(args):
     t_install = install.ensure_installed(args.virt)
     if _cloud_answers(args.virt, args.computes):
@@ -337,61 +352,80 @@ def up(args):
         phases.end('hosts started')
 
     commands = bootstrap.schema_commands()
+    # Each service starts once its schema is there (and keystone is, for
+    # those that call another service as they start), its imports
+    # overlapping keystone's single-threaded set-up and the libvirtds'
+    # first probe of qemu. nova-compute needs its host's libvirtd: below.
+    computes = {services.compute_service(host, args.virt).name
+                for host in hosts}
+    keystone_ready = threading.Event()
 
     def keystone_chain():
         bootstrap.schema('keystone', commands['keystone'])
         _ensure_started(keystone, _answers(keystone), 'answer HTTP')
         bootstrap.seed_keystone()
+        keystone_ready.set()
+
+    def schema_then_services(name):
+        bootstrap.schema(name, commands[name])
+        procs.wait_for('rabbitmq', _listening(rabbit), START_TIMEOUT,
+                       'listen')
+        if name in CALLS_KEYSTONE_AS_IT_STARTS and \
+                not keystone_ready.wait(START_TIMEOUT):
+            return  # keystone_chain raises why
+        _start_missing([s for s in others if s.name not in computes
+                        and s.name.split('-')[0] == name])
 
     log('database schemas, keystone')
-    parallel([keystone_chain,
-              lambda: procs.wait_for('rabbitmq', _listening(rabbit),
-                                     START_TIMEOUT, 'listen')] +
-             [lambda n=n: bootstrap.schema(n, commands[n])
+    parallel([keystone_chain] +
+             [lambda n=n: schema_then_services(n)
               for n in commands if n != 'keystone'])
     phases.end('schemas+keystone')
+    _start_missing([s for s in others if s.name not in computes])
 
-    if args.virt == 'libvirt':
-        # nova-compute started without libvirtd hangs instead of exiting;
-        # the libvirtds were started before the schemas (above).
-        for host in hosts:
-            procs.wait_for(services.libvirtd_service(host).name,
-                           lambda h=host: libvirt_host.answers(h),
-                           START_TIMEOUT, 'answer virsh version')
-            procs.wait_for('forwarder-' + host,
-                           lambda h=host: host_netns.forwards(h),
-                           START_TIMEOUT, 'listen in %s' % host_netns.name(
-                               host))
-        phases.end('libvirtds')
-    missing = [s for s in others if procs.read_pid(s.name) is None]
-    if missing:
-        log('starting %s' % ', '.join(s.name for s in missing))
-    for svc in missing:
-        procs.start(svc.name, svc.argv, svc.env)
-    parallel([lambda s=s: procs.wait_for(s.name, _answers(s), START_TIMEOUT,
-                                         'answer HTTP')
-              for s in others if s.health])
+    def computes_started():
+        if args.virt == 'libvirt':
+            # nova-compute started without libvirtd hangs instead of
+            # exiting; the libvirtds were started before the schemas.
+            for host in hosts:
+                procs.wait_for(services.libvirtd_service(host).name,
+                               lambda h=host: libvirt_host.answers(h),
+                               START_TIMEOUT, 'answer virsh version')
+                procs.wait_for('forwarder-' + host,
+                               lambda h=host: host_netns.forwards(h),
+                               START_TIMEOUT, 'listen in %s'
+                               % host_netns.name(host))
+        _start_missing([s for s in others if s.name in computes])
+
+    def api_resources():
+        # They need the APIs only: made while the libvirtds and the
+        # agents come up.
+        parallel([lambda s=s: procs.wait_for(
+            s.name, _answers(s), START_TIMEOUT, 'answer HTTP')
+            for s in others if s.health])
+        sess = api.Session()
+        log('flavors, volume type, network, images')
+        bootstrap.ensure_flavors(sess)
+        bootstrap.ensure_volume_type(sess)
+        bootstrap.ensure_service_security_group(sess)
+        if args.virt != 'libvirt':
+            return bootstrap.ensure_images(sess), None
+        guest_cloud.ensure_network(sess)
+        return (guest_cloud.ensure_images(sess),
+                guest_cloud.ensure_api_image(sess))
+
+    (images, api_image), _ = parallel([api_resources, computes_started])
+    phases.end('services+resources')
+
+    # Agents first report up seconds after they start (nova's 5 s).
     sess = api.Session()
     bootstrap.wait_agents(sess, START_TIMEOUT)
-    phases.end('services')
-
-    log('flavors, volume type, images, tempest workspace')
-    bootstrap.ensure_flavors(sess)
-    bootstrap.ensure_volume_type(sess)
-    bootstrap.ensure_service_security_group(sess)
-    if args.virt == 'libvirt':
-        guest_cloud.ensure_network(sess)
-        images = guest_cloud.ensure_images(sess)
-        api_image = guest_cloud.ensure_api_image(sess)
-    else:
-        images = bootstrap.ensure_images(sess)
-        api_image = None
     bootstrap.discover_compute(sess, START_TIMEOUT, hosts)
     bootstrap.wait_volume_backend(
         sess, START_TIMEOUT, [b['volume_backend_name'] for b in
                               configs.volume_backends(args.virt).values()])
     tempest_ws.write(images, args.virt, hosts, api_image)
-    phases.end('bootstrap')
+    phases.end('agents')
     _check_start_errors(marks)
     open(UP_STAMP, 'w').close()
     os.unlink(START_MARKS)

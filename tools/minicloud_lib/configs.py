@@ -409,6 +409,11 @@ def cinder(virt='fake'):
         # after 60 s plus up to 60 s of random delay.
         'periodic_interval': 10,
         'periodic_fuzzy_delay': 0,
+        # A cinder service first reports itself up one report_interval
+        # after it starts (cinder/service.py: initial_delay=
+        # report_interval), and up waits for that report: 10 s of an idle
+        # machine at the default. A report is one small row update.
+        'report_interval': 2,
     })
     sections = {
         'DEFAULT': default,
