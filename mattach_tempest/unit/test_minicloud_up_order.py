@@ -32,7 +32,18 @@ from minicloud_lib import cli
 from minicloud_lib import services
 
 
-class UpOrderTest(base.TestCase):
+class Args:
+    virt = 'libvirt'
+    computes = 2
+
+
+class UpTestBase(base.TestCase):
+    """up with every step recorded; seed_keystone is the class's."""
+
+    def seed_keystone(self):
+        # It takes time, so that a service not waiting for it would start
+        # first.
+        time.sleep(0.2)
 
     def setUp(self):
         super().setUp()
@@ -46,13 +57,9 @@ class UpOrderTest(base.TestCase):
         def patch(target, new):
             self.useFixture(fixtures.MockPatch(target, new))
 
-        def slow(event, seconds):
-            # A step that takes time, so that a service not waiting for it
-            # would start first.
-            def step(*_args, **_kwargs):
-                time.sleep(seconds)
-                record(*event)
-            return step
+        def seed_keystone():
+            self.seed_keystone()
+            record('keystone seeded')
 
         def schema(name, _commands):
             record('schema', name)
@@ -85,8 +92,7 @@ class UpOrderTest(base.TestCase):
         patch(m + 'libvirt_host.ensure_bridge', lambda: None)
         patch(m + 'host_netns.create', lambda *args: None)
         patch(m + 'bootstrap.schema', schema)
-        patch(m + 'bootstrap.seed_keystone',
-              slow(('keystone seeded',), 0.2))
+        patch(m + 'bootstrap.seed_keystone', seed_keystone)
         patch(m + 'api.Session', lambda: 'session')
         for step in ('ensure_flavors', 'ensure_volume_type',
                      'ensure_service_security_group'):
@@ -112,9 +118,14 @@ class UpOrderTest(base.TestCase):
         patch(m + '_report_disk', lambda: None)
         patch(m + 'log', lambda msg: None)
 
-        class Args:
-            virt = 'libvirt'
-            computes = 2
+    def started(self):
+        return [event[1] for event in self.events if event[0] == 'start']
+
+
+class UpOrderTest(UpTestBase):
+
+    def setUp(self):
+        super().setUp()
         self.assertEqual(0, cli.up(Args()))
 
     def index(self, *event):
@@ -157,6 +168,24 @@ class UpOrderTest(base.TestCase):
         self.assertLess(self.index('agents up'),
                         self.index('computes discovered'))
         self.assertEqual(('workspace',), self.events[-1])
+
+
+class KeystoneFailureTest(UpTestBase):
+    """keystone's set-up fails: up says so at once, nova never starts."""
+
+    def seed_keystone(self):
+        time.sleep(0.2)
+        raise RuntimeError('keystone could not be seeded')
+
+    def test_up_fails_with_keystones_error_without_waiting(self):
+        began = time.monotonic()
+        exc = self.assertRaises(RuntimeError, cli.up, Args())
+        self.assertEqual('keystone could not be seeded', str(exc))
+        # nova's services waited for keystone's end, not for a timeout.
+        self.assertLess(time.monotonic() - began, 10)
+        self.assertEqual([], [name for name in self.started()
+                              if name.startswith('nova-')])
+        self.assertIn('cinder-volume', self.started())
 
 
 def mock_file():

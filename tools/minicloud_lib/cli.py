@@ -358,21 +358,27 @@ def up(args):
     # first probe of qemu. nova-compute needs its host's libvirtd: below.
     computes = {services.compute_service(host, args.virt).name
                 for host in hosts}
-    keystone_ready = threading.Event()
+    keystone_ended = threading.Event()   # seeded or failed
+    keystone_seeded = []
 
     def keystone_chain():
-        bootstrap.schema('keystone', commands['keystone'])
-        _ensure_started(keystone, _answers(keystone), 'answer HTTP')
-        bootstrap.seed_keystone()
-        keystone_ready.set()
+        try:
+            bootstrap.schema('keystone', commands['keystone'])
+            _ensure_started(keystone, _answers(keystone), 'answer HTTP')
+            bootstrap.seed_keystone()
+            keystone_seeded.append(True)
+        finally:
+            keystone_ended.set()
 
     def schema_then_services(name):
         bootstrap.schema(name, commands[name])
         procs.wait_for('rabbitmq', _listening(rabbit), START_TIMEOUT,
                        'listen')
-        if name in CALLS_KEYSTONE_AS_IT_STARTS and \
-                not keystone_ready.wait(START_TIMEOUT):
-            return  # keystone_chain raises why
+        if name in CALLS_KEYSTONE_AS_IT_STARTS:
+            # Each step of keystone_chain is bounded: it ends.
+            keystone_ended.wait()
+            if not keystone_seeded:
+                return  # keystone_chain's error is up's
         _start_missing([s for s in others if s.name not in computes
                         and s.name.split('-')[0] == name])
 
