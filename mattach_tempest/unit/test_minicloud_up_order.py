@@ -23,6 +23,7 @@ real cloud: a nova-conductor started before keystone logs an ERROR).
 
 import threading
 import time
+from unittest import mock
 
 import fixtures
 
@@ -110,7 +111,7 @@ class UpTestBase(base.TestCase):
               lambda sess, timeout, names: record('volume backend'))
         patch(m + 'tempest_ws.write', lambda *args: record('workspace'))
         patch(m + '_check_start_errors', lambda marks: None)
-        patch(m + 'open', lambda *args: mock_file())
+        patch(m + 'open', mock.mock_open())
         patch(m + 'os.unlink', lambda path: None)
         patch(m + 'os.path.exists', lambda path: False)
         patch(m + 'cloud_memory', lambda: (0, 0))
@@ -186,16 +187,3 @@ class KeystoneFailureTest(UpTestBase):
         self.assertEqual([], [name for name in self.started()
                               if name.startswith('nova-')])
         self.assertIn('cinder-volume', self.started())
-
-
-def mock_file():
-    class File:
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-        def close(self):
-            pass
-    return File()
