@@ -24,6 +24,7 @@ from tempest.lib.common import api_version_request
 from tempest.lib.common import api_version_utils
 
 from mattach_tempest.common import unstable
+from mattach_tempest.services.volume import volume_actions_client
 
 CONF = config.CONF
 
@@ -60,6 +61,21 @@ def unless_extend_attached(cls):
                    'Extending attached volumes is not enabled')
 
 
+def unless_in_use_extend(test):
+    """Skip a test that extends an attached volume unless the cloud may.
+
+    For one test of a class that runs below 3.42 because its other tests
+    need no more (it extends through VolumeActionsClient at 3.42): the two
+    decisions a class whose every test extends makes in skip_checks,
+    made when the test starts. [volume-feature-enabled]
+    extend_attached_volume, then [volume] min/max_microversion around
+    3.42.
+    """
+    unless_extend_attached(test)
+    unless_microversions(test, 'volume', volume_actions_client.IN_USE_EXTEND,
+                         'latest', needed_by='test %s' % test.id())
+
+
 #: The scheduler hint that puts servers on different hosts or on the same
 #: host, and the nova scheduler filter that honours it.
 PLACEMENT_HINTS = {'different': ('different_host', 'DifferentHostFilter'),
@@ -92,29 +108,30 @@ def _version(value):
     return api_version_request.APIVersionRequest(value)
 
 
-def unless_microversions(cls, group, test_min, test_max):
+def unless_microversions(cls, group, test_min, test_max, needed_by=None):
     """api_version_utils.check_skip_with_microversion for [group].
 
     The same decision against ``[group] min_microversion`` and
     ``max_microversion``; its skip reason is prefixed with the option that
     falls short and the microversion the class needs, e.g. "[compute]
     max_microversion (2.59) is below 2.60 needed by multiattach test class
-    X". An invalid range still raises InvalidAPIVersionRange.
+    X". An invalid range still raises InvalidAPIVersionRange. `needed_by`
+    names what needs the range when it is one test, not its whole class.
     """
     conf = getattr(CONF, group)
+    needed_by = needed_by or 'multiattach test class %s' % cls.__name__
     try:
         api_version_utils.check_skip_with_microversion(
             test_min, test_max, conf.min_microversion, conf.max_microversion)
     except cls.skipException as exc:
         if _version(conf.max_microversion) < _version(test_min):
-            why = ('[%s] max_microversion (%s) is below %s needed by '
-                   'multiattach test class %s'
+            why = ('[%s] max_microversion (%s) is below %s needed by %s'
                    % (group, conf.max_microversion or 'unset', test_min,
-                      cls.__name__))
+                      needed_by))
         else:
             why = ('[%s] min_microversion (%s) is above %s, the highest '
-                   'microversion multiattach test class %s runs at'
-                   % (group, conf.min_microversion, test_max, cls.__name__))
+                   'microversion %s runs at'
+                   % (group, conf.min_microversion, test_max, needed_by))
         raise cls.skipException('%s. %s' % (why, exc)) from None
 
 

@@ -18,6 +18,7 @@ No cloud: skip_checks() runs before any credential or client exists.
 """
 
 import importlib
+import inspect
 import unittest
 
 from mattach_tempest.unit import base
@@ -35,7 +36,6 @@ def scenario_classes():
     readonly = importlib.import_module(
         'mattach_tempest.tests.scenario.admin.test_multiattach_readonly')
     return (data_path.MultiattachDataPathTest,
-            data_path.MultiattachExtendDataPathTest,
             readonly.MultiattachReadonlyDataPathTest) + multihost_classes()
 
 
@@ -69,15 +69,6 @@ class ScenarioSkipTest(base.ConfiguredTestCase):
         self.set_conf('volume', volume_type_multiattach='multiattach')
         self.assertSkips('The microversion range[2.60 - latest]')
         self.assertSkips('[compute] max_microversion (unset) is below 2.60')
-        self.set_conf('compute', max_microversion='latest')
-        self.assertSkips('The microversion range[3.42 - latest]',
-                         [scenario_classes()[1]])
-        self.assertSkips('[volume] max_microversion (unset) is below 3.42',
-                         [scenario_classes()[1]])
-        self.set_conf('volume', max_microversion='latest')
-        self.assertSkips(
-            '[volume-feature-enabled] extend_attached_volume = False',
-            [scenario_classes()[1]])
         self.set_conf('service_available', cinder=False)
         self.assertSkips('Cinder (block storage) is not available')
 
@@ -99,7 +90,65 @@ class ScenarioSkipTest(base.ConfiguredTestCase):
         classes = scenario_classes()
         for cls in classes:
             self.assertEqual('2.60', cls.compute_min_microversion)
-        self.assertIn('admin', classes[2].credentials)
+        self.assertIn('admin', classes[1].credentials)
+
+
+class InUseExtendSkipTest(base.ConfiguredTestCase):
+    """The extend test skips as it starts, naming the option.
+
+    It shares MultiattachDataPathTest's guests, so its class does not
+    skip: the class's other tests need neither 3.42 nor extend. No cloud:
+    the check runs before the test makes anything.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.set_conf('compute-feature-enabled', volume_multiattach=True)
+        self.set_conf('validation', run_validation=True)
+        self.set_conf('volume', volume_type_multiattach='multiattach')
+        self.set_conf('compute', max_microversion='latest')
+        self.cls = scenario_classes()[0]
+        self.test = self.cls('test_extend_attached_volume_seen_by_every_guest')
+
+    def assertTestSkips(self, fragment):
+        exc = self.assertRaises(unittest.SkipTest,
+                                skips().unless_in_use_extend, self.test)
+        self.assertIn(fragment, str(exc))
+
+    def test_class_runs_below_3_42(self):
+        self.cls.skip_checks()
+
+    def test_extend_option_is_named(self):
+        self.set_conf('volume', max_microversion='latest')
+        self.assertTestSkips(
+            '[volume-feature-enabled] extend_attached_volume = False')
+
+    def test_microversion_option_is_named(self):
+        self.set_conf('volume-feature-enabled', extend_attached_volume=True)
+        self.assertTestSkips(
+            '[volume] max_microversion (unset) is below 3.42 needed by test '
+            'mattach_tempest.tests.scenario.test_multiattach_data_path.'
+            'MultiattachDataPathTest.'
+            'test_extend_attached_volume_seen_by_every_guest')
+        self.set_conf('volume', max_microversion='3.41')
+        self.assertTestSkips('[volume] max_microversion (3.41) is below 3.42')
+
+    def test_runs_when_both_allow(self):
+        self.set_conf('volume-feature-enabled', extend_attached_volume=True)
+        self.set_conf('volume', max_microversion='3.42')
+        skips().unless_in_use_extend(self.test)
+
+    def test_the_test_checks_first(self):
+        # The check is the test body's first step: nothing is created on
+        # a cloud that must not be asked to extend.
+        source = inspect.getsource(
+            self.cls.test_extend_attached_volume_seen_by_every_guest)
+        body = source.split('"""')[2].strip().splitlines()
+        self.assertEqual('skips.unless_in_use_extend(self)', body[0].strip())
+
+
+def skips():
+    return importlib.import_module('mattach_tempest.tests.skips')
 
 
 class MultihostScenarioSkipTest(base.ConfiguredTestCase):

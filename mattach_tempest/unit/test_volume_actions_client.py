@@ -12,7 +12,7 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The begin/roll detaching volume actions against fake HTTP responses."""
+"""The volume actions client against fake HTTP responses."""
 
 from tempest.lib import exceptions as lib_exc
 
@@ -46,6 +46,18 @@ class VolumeActionsClientTest(fakes.ClientTestMixin, base.TestCase):
         self.http.respond(202)
         self.client.roll_detaching(VOLUME_ID)
         self.assertAction('os-roll_detaching')
+
+    def test_extend_at_3_42(self):
+        # Whatever microversion the test class runs at: below 3.42 cinder
+        # refuses to extend an in-use volume.
+        self.http.respond(202)
+        body = self.client.extend_volume(VOLUME_ID, 2)
+        request = self.http.last
+        self.assertEqual(('POST', ACTION), (request.method, request.url))
+        self.assertEqual('volume 3.42',
+                         request.headers['OpenStack-API-Version'])
+        self.assertEqual({'os-extend': {'new_size': 2}}, request.body)
+        self.assertEqual(202, body.response.status)
 
     def test_refusal_raises(self):
         self.http.respond(400, {'badRequest': {

@@ -34,16 +34,25 @@ CONF = config.CONF
 
 
 class MultiattachDataPathTest(manager.MultiattachScenarioTest):
-    """Filesystem handover, raw regions, detach and reattach.
+    """Filesystem handover, raw regions, detach and reattach, extend.
 
     The tests on running servers share the class's guests (max(2,
     [mattach] servers_per_volume)): each detaches what it attached and
-    unmounts what it mounted, so the next finds them as booted.
+    unmounts what it mounted, so the next finds them as booted. The extend
+    test grows its own volume, not the guests, so it shares them too.
     """
 
     @classmethod
     def class_guest_count(cls):
         return max(2, CONF.mattach.servers_per_volume)
+
+    @classmethod
+    def setup_clients(cls):
+        super().setup_clients()
+        # The class runs at the volume microversion its other tests need;
+        # the in-use extend needs 3.42 and asks for it itself.
+        cls.volume_actions_client = (
+            cls.os_primary.mattach_volume.VolumeActionsClient())
 
     @decorators.idempotent_id('42bc7e35-78d4-49f8-bb75-833ad727ebd0')
     @decorators.attr(type='slow')
@@ -162,42 +171,35 @@ class MultiattachDataPathTest(manager.MultiattachScenarioTest):
             sorted(a['server_id'] for a in self.volumes_client.show_volume(
                 volume['id'])['volume']['attachments']))
 
-
-class MultiattachExtendDataPathTest(manager.MultiattachScenarioTest):
-    """Extending an attached multiattach volume (volume API >= 3.42)."""
-
-    volume_min_microversion = '3.42'
-
-    @classmethod
-    def skip_checks(cls):
-        super().skip_checks()
-        skips.unless_extend_attached(cls)
-
     @decorators.idempotent_id('81f54aff-5096-4cb2-a1ff-10527174b312')
     @decorators.attr(type='slow')
     @unstable.services('compute', 'volume', 'image', 'network')
     def test_extend_attached_volume_seen_by_every_guest(self):
         """Every guest sees the new size; old and new space keep data.
 
-        1. Create a multiattach volume; boot N ([mattach]
-           servers_per_volume) SSH-able servers; attach one at a time.
+        Skips, naming the option, unless [volume-feature-enabled]
+        extend_attached_volume and [volume] max_microversion >= 3.42.
+
+        1. Create a multiattach volume; take N ([mattach]
+           servers_per_volume) of the class's guests, SSH-able; attach one
+           at a time.
         2. The first guest writes region 0; every guest reads it.
-        3. Extend the volume by 1 GiB while attached (cinder sends a
-           volume-extended event to every attached server); wait until
-           cinder reports the new size.
+        3. Extend the volume by 1 GiB while attached (os-extend at 3.42;
+           cinder sends a volume-extended event to every attached server);
+           wait until cinder reports the new size.
         4. Every guest sees the new size (blockdev --getsize64, polled up
            to [compute] build_timeout).
         5. The first guest writes a region beyond the old end; every guest
            reads region 0 and that region back.
         """
+        skips.unless_in_use_extend(self)
         volume = self.create_multiattach_volume()
-        guests = self.create_guests(CONF.mattach.servers_per_volume)
+        guests = self.class_guests(CONF.mattach.servers_per_volume)
         members = self.attach_one_at_a_time(guests, volume)
         new_size = volume['size'] + 1
 
         def extend():
-            self.volumes_client.extend_volume(volume['id'],
-                                              new_size=new_size)
+            self.volume_actions_client.extend_volume(volume['id'], new_size)
             self._wait_volume_size(volume['id'], new_size)
 
         procedures.extend_procedure(
