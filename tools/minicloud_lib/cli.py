@@ -1090,7 +1090,8 @@ def main(argv=None):
     run_p.add_argument('--concurrency', type=int, default=4,
                        help='tempest workers (default 4: on 2 cores the '
                        'suite on real guests took 621 s at 3, 565 s at 4, '
-                       '551 s at 5)')
+                       '551 s at 5; 900 s at 6, where a live migration '
+                       'under the load did not end in 300 s)')
     run_p.add_argument('--config-file',
                        help='tempest config (default: the workspace\'s '
                             'etc/tempest.conf; etc/tempest-accounts.conf for '
