@@ -21,6 +21,7 @@ import importlib
 import inspect
 import unittest
 
+from mattach_tempest.tests import skips
 from mattach_tempest.unit import base
 
 
@@ -112,7 +113,7 @@ class InUseExtendSkipTest(base.ConfiguredTestCase):
 
     def assertTestSkips(self, fragment):
         exc = self.assertRaises(unittest.SkipTest,
-                                skips().unless_in_use_extend, self.test)
+                                skips.unless_in_use_extend, self.test)
         self.assertIn(fragment, str(exc))
 
     def test_class_runs_below_3_42(self):
@@ -136,7 +137,7 @@ class InUseExtendSkipTest(base.ConfiguredTestCase):
     def test_runs_when_both_allow(self):
         self.set_conf('volume-feature-enabled', extend_attached_volume=True)
         self.set_conf('volume', max_microversion='3.42')
-        skips().unless_in_use_extend(self.test)
+        skips.unless_in_use_extend(self.test)
 
     def test_the_test_checks_first(self):
         # The check is the test body's first step: nothing is created on
@@ -145,10 +146,6 @@ class InUseExtendSkipTest(base.ConfiguredTestCase):
             self.cls.test_extend_attached_volume_seen_by_every_guest)
         body = source.split('"""')[2].strip().splitlines()
         self.assertEqual('skips.unless_in_use_extend(self)', body[0].strip())
-
-
-def skips():
-    return importlib.import_module('mattach_tempest.tests.skips')
 
 
 class MultihostScenarioSkipTest(base.ConfiguredTestCase):
