@@ -33,6 +33,7 @@
   while it boots); os_shutdown_timeout=0: nothing would answer ACPI.
 """
 import os
+import shlex
 import struct
 import subprocess
 import time
@@ -80,9 +81,18 @@ def build_guest():
             out = subprocess.run([GUEST_BUILD], check=True,
                                  stdout=subprocess.PIPE, stderr=log,
                                  text=True).stdout
-        _BUILT.update(line.split('=', 1) for line in out.splitlines()
-                      if '=' in line)
+        _BUILT.update(parse_build_outputs(out))
     return dict(_BUILT)
+
+
+def parse_build_outputs(text):
+    """The build's stdout, shell assignments, as a dict.
+
+    test-boot eval's the same lines, so a value with spaces (the kernel
+    command line) comes quoted.
+    """
+    return {key: ''.join(shlex.split(value)) for key, value in
+            (line.split('=', 1) for line in text.splitlines() if '=' in line)}
 
 
 def _wait_active(sess, image_id, timeout=60):
@@ -122,7 +132,7 @@ def ensure_images(sess):
                             out['GUEST_RAMDISK'], key)
     return [_ensure_image(sess, name, 'ami', out['GUEST_DISK'], key,
                           kernel_id=kernel, ramdisk_id=ramdisk,
-                          os_command_line='console=ttyS0')
+                          os_command_line=out['GUEST_CMDLINE'])
             for name in bootstrap.IMAGES]
 
 
