@@ -33,6 +33,7 @@ from . import api
 from . import bootstrap
 from . import client_env
 from . import configs
+from . import cpu_use
 from . import guest_cloud
 from . import host_netns
 from . import install
@@ -711,6 +712,7 @@ def _tempest_run(args):
     tempest_log_mark = _size(tempest_ws.LOG)
     t0 = time.monotonic()
     env = tempest_ws.env()
+    cpu = cpu_use.CpuUse().start()
     tempest_proc = subprocess.Popen(argv, cwd=layout.TEMPEST, env=env,
                                     stdout=subprocess.PIPE)
     # stestr's subunit-trace, as `tempest run` shows it. (Run as a script
@@ -741,6 +743,7 @@ def _tempest_run(args):
     except BrokenPipeError:
         pass
     rc = tempest_proc.wait()
+    cpu.stop()
     trace.wait()
     shower.result()
     wall = time.monotonic() - t0
@@ -752,6 +755,8 @@ def _tempest_run(args):
     # A stream without results would fail the table: leave it out then.
     _timing_report(tempest_ws.LOG, tempest_log_mark,
                    subunit if sum(totals.values()) else None)
+    _cpu_report(cpu, os.path.join(layout.RESULTS, 'tempest-%s-cpu.txt'
+                                  % stamp))
     if totals['Passed'] + totals['Failed'] == 0:
         log('no test ran: failing the run')
         return rc or 1
@@ -989,6 +994,15 @@ def _timing_report(tempest_log, offset, subunit):
         sys.stdout.flush()
     else:
         log('no timing: %s' % proc.stderr.strip())
+
+
+def _cpu_report(cpu, path):
+    """Print where the suite's CPU went (cpu_use), and keep it in path."""
+    lines = cpu.report()
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    print('\n'.join(lines), flush=True)
+    log('CPU report %s' % path)
 
 
 _TOTALS_LINE = re.compile(
