@@ -56,6 +56,9 @@ class GroupOfTest(base.TestCase):
         self.assertEqual('tempest (the suite)', cpu_use.group_of(
             [venv + 'python', '-m', 'subunit.run', 'discover']))
         self.assertEqual('tempest (the suite)', cpu_use.group_of(
+            [venv + 'python', '-m', 'stestr.subunit_runner.run',
+             'discover']))
+        self.assertEqual('tempest (the suite)', cpu_use.group_of(
             [venv + 'python', '-u', venv + 'tempest', 'run']))
         self.assertEqual('python3 -c', cpu_use.group_of(
             ['python3', '-c', 'import x']))

@@ -41,8 +41,7 @@ _PROGRAMS = {
     'mariadbd': 'mariadb', 'beam.smp': 'rabbitmq', 'epmd': 'rabbitmq',
     'erl_child_setup': 'rabbitmq', 'inet_gethost': 'rabbitmq',
     'virtlogd': 'libvirtd',
-    'tempest': 'tempest (the suite)', 'stestr': 'tempest (the suite)',
-    'subunit.run': 'tempest (the suite)',
+    'tempest': 'tempest (the suite)',
     'minicloud_lib.nova_compute': 'nova-compute',
     'minicloud_lib.tap_agent': 'neutron agents',
     'minicloud_lib.host_netns': 'host forwarders',
@@ -80,6 +79,8 @@ def group_of(argv):
             if not arg.startswith('-'):
                 name = os.path.basename(arg)
                 break
+    if name.split('.')[0] in ('stestr', 'subunit'):
+        return 'tempest (the suite)'   # its workers: -m stestr.subunit_...
     return _PROGRAMS.get(name, name)
 
 
@@ -169,7 +170,7 @@ class CpuUse(object):
         self.busy_seconds = float(self._busy() - self._busy0) / self.hz
         return self
 
-    def report(self, top=12):
+    def report(self, top=15):
         """Lines: the busy cores, the groups by core-seconds, the rest."""
         used = {g: float(t) / self.hz for g, t in self.ticks.items() if t}
         sampled = sum(used.values())
