@@ -90,9 +90,12 @@ def _read(path):
 
 
 def process_ticks(stat):
-    """utime+stime of a /proc/<pid>/stat line (bytes), in clock ticks."""
+    """(utime+stime in clock ticks, start time) of a /proc/<pid>/stat line.
+
+    The start time tells a process from a later one with the same PID.
+    """
     fields = stat[stat.rindex(b')') + 2:].split()
-    return int(fields[11]) + int(fields[12])
+    return int(fields[11]) + int(fields[12]), fields[19]
 
 
 def machine_busy_ticks(proc_stat):
@@ -128,9 +131,8 @@ class CpuUse(object):
                 continue
             base = os.path.join(self.proc, entry)
             try:
-                stat = _read(os.path.join(base, 'stat'))
-                start = stat[stat.rindex(b')') + 2:].split()[19]
-                ticks = process_ticks(stat)
+                ticks, start = process_ticks(
+                    _read(os.path.join(base, 'stat')))
                 known = self._last.get(entry)
                 if known and known[0] == start:
                     group, before = known[1], known[2]
