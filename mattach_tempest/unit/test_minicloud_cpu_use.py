@@ -177,7 +177,7 @@ class CpuUseTest(base.TestCase):
 class ParseTest(base.TestCase):
 
     def test_process_ticks(self):
-        self.assertEqual((17, b'3'), cpu_use.process_ticks(
+        self.assertEqual((17, '3'), cpu_use.process_ticks(
             stat_line(5, 'a b) c', 12, 5, 3).encode()))
 
     def test_machine_busy_leaves_out_idle_iowait_and_steal(self):

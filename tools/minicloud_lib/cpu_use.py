@@ -34,6 +34,8 @@ import re
 import threading
 import time
 
+from . import procs
+
 INTERVAL = 2.0
 
 #: Programs by the name they run under (a python script's or module's).
@@ -94,7 +96,7 @@ def process_ticks(stat):
 
     The start time tells a process from a later one with the same PID.
     """
-    fields = stat[stat.rindex(b')') + 2:].split()
+    fields = procs.stat_fields(stat.decode('ascii', 'replace'))
     return int(fields[11]) + int(fields[12]), fields[19]
 
 

@@ -44,12 +44,20 @@ def logfile(name):
     return os.path.join(layout.LOGS, name + '.log')
 
 
+def stat_fields(line):
+    """Fields of a /proc/<pid>/stat line after the command name.
+
+    The name may contain spaces and ')': split after its last ')'. Field
+    N of proc(5) is index N - 3 (state is 0, utime 11, starttime 19).
+    """
+    return line.rsplit(')', 1)[1].split()
+
+
 def _stat(pid):
     """Fields of /proc/<pid>/stat after the command name, or None."""
     try:
         with open('/proc/%s/stat' % pid) as f:
-            # The command name may contain spaces: split after its ')'.
-            return f.read().rsplit(')', 1)[1].split()
+            return stat_fields(f.read())
     except OSError:
         return None
 
