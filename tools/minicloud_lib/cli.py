@@ -19,6 +19,7 @@ venv. See tools/minicloud_lib/__init__.py for the module map.
 """
 import argparse
 import concurrent.futures
+import glob
 import json
 import os
 import re
@@ -30,6 +31,7 @@ import threading
 import time
 
 from . import api
+from . import api_calls
 from . import bootstrap
 from . import client_env
 from . import configs
@@ -39,6 +41,7 @@ from . import host_netns
 from . import install
 from . import layout
 from . import libvirt_host
+from . import op_costs
 from . import procs
 from . import schedule
 from . import services
@@ -757,6 +760,9 @@ def _tempest_run(args):
                    subunit if sum(totals.values()) else None)
     _cpu_report(cpu, os.path.join(layout.RESULTS, 'tempest-%s-cpu.txt'
                                   % stamp))
+    _calls_report(tempest_ws.LOG, tempest_log_mark,
+                  os.path.join(layout.RESULTS, 'tempest-%s-calls.json'
+                               % stamp))
     if totals['Passed'] + totals['Failed'] == 0:
         log('no test ran: failing the run')
         return rc or 1
@@ -1005,6 +1011,56 @@ def _cpu_report(cpu, path):
     log('CPU report %s' % path)
 
 
+def _calls_report(tempest_log, offset, path):
+    """Print the API calls of this run (api_calls), and keep them in path.
+
+    tempest.log from `offset`, its size before the run: this run's lines.
+    """
+    try:
+        with open(tempest_log, 'rb') as f:
+            f.seek(offset)
+            lines = f.read().decode('utf-8', 'replace').splitlines()
+    except OSError as e:
+        log('no API calls report: %s' % e)
+        return
+    counts = api_calls.count(lines)
+    guests = api_calls.guest_boots(lines)
+    api_calls.dump(counts, guests, path)
+    print('\n'.join(api_calls.report(counts)), flush=True)
+    log('guests booted to SSH: %d' % guests)
+    log('API calls %s (`tools/minicloud op-costs` multiplies them by '
+        'their measured cost)' % path)
+
+
+def _last_calls():
+    found = sorted(glob.glob(os.path.join(layout.RESULTS,
+                                          'tempest-*-calls.json')))
+    return found[-1] if found else None
+
+
+def op_costs_cmd(args):
+    """The work a run's calls need: each measured (op_costs), times them.
+
+    Measured on the running cloud with nothing else running.
+    """
+    calls = args.calls or _last_calls()
+    if not calls:
+        log('no run\'s API calls in %s: `tools/minicloud run --keep` first, '
+            'or --calls FILE' % layout.RESULTS)
+        return 1
+    if not _cloud_answers(services.current_virt(),
+                          services.current_computes()):
+        log('the cloud is not up: `tools/minicloud up --virt libvirt` first')
+        return 1
+    counts = api_calls.operations(*api_calls.load(calls))
+    costs = op_costs.measure(log, servers=args.servers)
+    rows, total = op_costs.lower_bound(costs, counts)
+    log('calls of %s' % calls)
+    print('\n'.join(op_costs.table(rows, total, os.cpu_count())),
+          flush=True)
+    return 0
+
+
 _TOTALS_LINE = re.compile(
     r'^(?P<Passed>\d+) passed, (?P<Failed>\d+) failed, '
     r'(?P<Skipped>\d+) skipped$')
@@ -1142,6 +1198,16 @@ def main(argv=None):
         'balances its workers by')
     times_p.add_argument('subunit', nargs='*',
                          help='the runs\' subunit streams')
+    costs_p = sub.add_parser(
+        'op-costs', help='on the running cloud (nothing else running), the '
+        'core-seconds each API operation of the suite costs (a boot, an '
+        'attachment, a GET ...), times the calls of the last run: the work '
+        'the suite\'s calls need before any guest boots (~3 minutes)')
+    costs_p.add_argument('--calls', help='a run\'s results/tempest-*-calls.'
+                         'json (default: the last)')
+    costs_p.add_argument('--servers', type=int, default=2,
+                         help='servers booted, attached and deleted per '
+                         'measurement (default 2)')
     args = p.parse_args(argv)
     handlers = {'up': up, 'down': down, 'status': status, 'run': run,
                 'stop': stop_service, 'start': start_service,
@@ -1149,7 +1215,7 @@ def main(argv=None):
                 'secrets': secrets,
                 'pin': lambda a: log('pinned %d packages in %s' % (
                     install.pin(), layout.CONSTRAINTS)) or 0,
-                'pin-times': pin_times,
+                'pin-times': pin_times, 'op-costs': op_costs_cmd,
                 'canary-regex': lambda a: print(CANARY_REGEX) or 0}
     try:
         return handlers[args.cmd](args)
