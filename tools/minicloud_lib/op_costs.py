@@ -298,7 +298,7 @@ class Operations(object):
             self.delete_volumes(len(self.volumes))
 
 
-def measure(log, servers=2, gets=50, meter=None):
+def measure(log, servers=4, guests=2, gets=50, meter=None):
     """{operation: core-s per call} on the running cloud."""
     meter = meter or Meter()
     start = meter.read()
@@ -331,7 +331,7 @@ def measure(log, servers=2, gets=50, meter=None):
         timed('server delete', ops.delete_servers, servers, servers)
         timed('project (credentials)', ops.credentials, 2, 2)
         # Last: a booted guest keeps a little work going afterwards.
-        timed('guest boot (to SSH)', ops.boot_guests, 1, 1)
+        timed('guest boot (to SSH)', ops.boot_guests, guests, guests)
     finally:
         ops.cleanup()
     return dict((op, costs[op]) for op in api_calls.OPERATIONS
