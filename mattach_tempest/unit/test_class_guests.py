@@ -218,6 +218,25 @@ class TakeClassGuestsTest(ClassGuestsTestCase):
         self.assertEqual(['server-4'],
                          [s['id'] for s, _g in taken(self.probe, 1)])
 
+    def test_a_guest_never_ssh_able_is_deleted_and_replaced(self):
+        def no_sshd(test, server, validation_resources, started):
+            raise lib_exc.TimeoutException('sshd of %s' % server['id'])
+        with fixtures.MockPatchObject(self.probe, 'wait_for_guest', no_sshd):
+            self.assertRaises(lib_exc.TimeoutException,
+                              taken, self.probe, 2)
+        del self.log[:]
+        # The class's next test: a new guest at once, the dead one deleted
+        # (not waited for again), the one never taken left as it was.
+        guests = taken(self.probe, 2)
+        self.assertEqual(['server-4', 'server-2'],
+                         [s['id'] for s, _g in guests])
+        self.assertEqual(('delete', 'server-1'), self.log[0])
+        self.assertIn(('create', 'server-4', None, 'res-4', None), self.log)
+        self.assertNotIn(('ssh', 'server-1', 'res-1', 101.0), self.log)
+        self.assertEqual(['server-4', 'server-2', 'server-3'],
+                         [e['server']['id']
+                          for e in self.probe._class_guests])
+
     def test_a_guest_not_yet_taken_is_not_checked(self):
         self.probe.servers_client.shown['server-1'] = {'status': 'BUILD'}
         self.assertEqual(['server-1'],

@@ -38,6 +38,7 @@ import time
 from oslo_log import log as logging
 from tempest import config
 from tempest.lib.common.utils import data_utils
+from tempest.lib.common.utils import test_utils
 from tempest.lib.common import validation_resources
 from tempest.lib import exceptions as lib_exc
 from tempest.scenario import manager
@@ -261,17 +262,24 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         detaches what it attached at cleanup, and its procedures unmount
         what they mounted). One a test left otherwise (it failed half-way)
         is replaced, for the class's later tests too, by a new guest, so
-        that one failure does not spread. With the class's placement, the
-        guests' hosts are asserted (assertPlacement).
+        that one failure does not spread; so is one that never became
+        SSH-able for the test that waited for it, deleted at once (a
+        guest that panicked at boot spins a core until it is deleted).
+        With the class's placement, the guests' hosts are asserted
+        (assertPlacement).
         """
         shared = type(self)._class_guests
         count = len(shared) if count is None else count
         for index in range(count):
             entry = shared[index]
-            if entry['ready'] and not self.as_a_test_finds_it(
+            if entry.get('failed'):
+                test_utils.call_and_ignore_notfound_exc(
+                    self.servers_client.delete_server, entry['server']['id'])
+            elif not entry['ready'] or self.as_a_test_finds_it(
                     entry['server']['id']):
-                others = [e['server'] for e in shared if e is not entry]
-                shared[index] = self.request_class_guests(1, others)[0]
+                continue
+            others = [e['server'] for e in shared if e is not entry]
+            shared[index] = self.request_class_guests(1, others)[0]
         guests = [self._take_class_guest(entry) for entry in shared[:count]]
         if self.placement:
             self.assertPlacement([server for server, _guest in guests],
@@ -284,8 +292,14 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         if entry['ready']:
             return entry['server'], self.guest_of(entry['server'],
                                                   entry['resources'])
-        server, guest = self.wait_for_guest(
-            entry['server'], entry['resources'], entry['requested'])
+        try:
+            server, guest = self.wait_for_guest(
+                entry['server'], entry['resources'], entry['requested'])
+        except Exception:
+            # This test fails with the wait's error; the class's later
+            # tests get a new guest (class_guests).
+            entry['failed'] = True
+            raise
         entry.update(server=server, ready=True)
         return server, guest
 
