@@ -811,7 +811,7 @@ def pin_times(args):
     Class fixtures included (timing.class_seconds), averaged over the
     runs given (default: the last).
     """
-    streams = args.subunit or [s for s in [_last_subunit()] if s]
+    streams = args.subunit or [s for s in [_last_result('.subunit')] if s]
     if not streams:
         log('no run in %s: give a subunit stream' % layout.RESULTS)
         return 1
@@ -839,11 +839,14 @@ def pin_times(args):
     return 0
 
 
-def _last_subunit():
-    streams = sorted(n for n in os.listdir(layout.RESULTS)
-                     if n.endswith('.subunit')) if os.path.isdir(
-                         layout.RESULTS) else []
-    return os.path.join(layout.RESULTS, streams[-1]) if streams else None
+def _last_result(suffix):
+    """The last run's file of results/ ending in suffix, or None.
+
+    Their names start with the run's stamp (tempest-YYYYmmdd-HHMMSS).
+    """
+    found = sorted(glob.glob(os.path.join(layout.RESULTS,
+                                          'tempest-*' + suffix)))
+    return found[-1] if found else None
 
 
 # The services whose ERROR lines explain most failed tests (a volume in
@@ -1032,18 +1035,12 @@ def _calls_report(tempest_log, offset, path):
         'their measured cost)' % path)
 
 
-def _last_calls():
-    found = sorted(glob.glob(os.path.join(layout.RESULTS,
-                                          'tempest-*-calls.json')))
-    return found[-1] if found else None
-
-
 def op_costs_cmd(args):
     """The work a run's calls need: each measured (op_costs), times them.
 
     Measured on the running cloud with nothing else running.
     """
-    calls = args.calls or _last_calls()
+    calls = args.calls or _last_result('-calls.json')
     if not calls:
         log('no run\'s API calls in %s: `tools/minicloud run --keep` first, '
             'or --calls FILE' % layout.RESULTS)
