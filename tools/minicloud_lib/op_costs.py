@@ -42,6 +42,7 @@ from . import bootstrap
 from . import cpu_use
 from . import guest_cloud
 from . import libvirt_host
+from . import procs
 
 SETTLE = 2.0
 POLL = 0.5
@@ -99,15 +100,6 @@ def table(rows, total, cores):
     return lines
 
 
-def _wait(what, probe, timeout=WAIT, interval=POLL):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if probe():
-            return
-        time.sleep(interval)
-    raise RuntimeError('op-costs: waited %d s for %s' % (timeout, what))
-
-
 def _gone(sess, service, path, headers):
     try:
         sess.get(service, path, headers=headers)
@@ -130,8 +122,8 @@ class Operations(object):
     def _image_id(self, name):
         images = self.sess.get('glance', '/v2/images?name=' + name)['images']
         if not images:
-            raise RuntimeError('op-costs: no image %s (tools/minicloud up '
-                               '--virt libvirt)' % name)
+            procs.fail('glance', 'has no image %s (op-costs needs a cloud '
+                       'of `up --virt libvirt`)' % name)
         return images[0]['id']
 
     def _server(self, sid):
@@ -151,8 +143,8 @@ class Operations(object):
                 headers=COMPUTE_VERSION)['server']['id'])
             self.servers.append(ids[-1])
         for sid in ids:
-            _wait('server %s ACTIVE' % sid,
-                  lambda: self._active(sid))
+            procs.wait_for('nova-api', lambda: self._active(sid), WAIT,
+                           'bring server %s to ACTIVE' % sid, POLL)
 
     def boot_guests(self, n):
         """Real guests on the guests' network, to their login prompt.
@@ -171,10 +163,11 @@ class Operations(object):
                 headers=COMPUTE_VERSION)['server']['id'])
             self.guests.append(ids[-1])
         for sid in ids:
-            _wait('server %s ACTIVE' % sid, lambda: self._active(sid))
-            _wait('guest %s\'s login prompt on its console' % sid,
-                  lambda: 'login:' in self._console(sid),
-                  interval=CONSOLE_POLL)
+            procs.wait_for('nova-api', lambda: self._active(sid), WAIT,
+                           'bring server %s to ACTIVE' % sid, POLL)
+            procs.wait_for('nova-api', lambda: 'login:' in self._console(sid),
+                           WAIT, 'show guest %s\'s login prompt on its '
+                           'console' % sid, CONSOLE_POLL)
 
     def _console(self, sid):
         return self.sess.post('nova-api', '/v2.1/servers/%s/action' % sid,
@@ -184,7 +177,7 @@ class Operations(object):
     def _active(self, sid):
         status = self._server(sid)['status']
         if status == 'ERROR':
-            raise RuntimeError('op-costs: server %s went to ERROR' % sid)
+            procs.fail('nova-api', 'put server %s in ERROR' % sid)
         return status == 'ACTIVE'
 
     def delete_servers(self, n):
@@ -192,9 +185,9 @@ class Operations(object):
         for sid in ids:
             self.sess.request('DELETE', 'nova-api', '/v2.1/servers/' + sid)
         for sid in ids:
-            _wait('server %s gone' % sid, lambda: _gone(
+            procs.wait_for('nova-api', lambda: _gone(
                 self.sess, 'nova-api', '/v2.1/servers/' + sid,
-                COMPUTE_VERSION))
+                COMPUTE_VERSION), WAIT, 'delete server %s' % sid, POLL)
 
     def create_volumes(self, n):
         ids = []
@@ -206,8 +199,9 @@ class Operations(object):
                 headers=VOLUME_VERSION)['volume']['id'])
             self.volumes.append(ids[-1])
         for vid in ids:
-            _wait('volume %s available' % vid,
-                  lambda: self._volume(vid)['status'] == 'available')
+            procs.wait_for('cinder-api',
+                           lambda: self._volume(vid)['status'] == 'available',
+                           WAIT, 'make volume %s available' % vid, POLL)
 
     def delete_volumes(self, n):
         ids, self.volumes = self.volumes[-n:], self.volumes[:-n]
@@ -215,9 +209,10 @@ class Operations(object):
             self.sess.request('DELETE', 'cinder-api', '/v3/%s/volumes/%s' % (
                 self.sess.project_id, vid))
         for vid in ids:
-            _wait('volume %s gone' % vid, lambda: _gone(
+            procs.wait_for('cinder-api', lambda: _gone(
                 self.sess, 'cinder-api', '/v3/%s/volumes/%s' % (
-                    self.sess.project_id, vid), VOLUME_VERSION))
+                    self.sess.project_id, vid), VOLUME_VERSION), WAIT,
+                'delete volume %s' % vid, POLL)
 
     def _holders(self, vid):
         return {a['server_id'] for a in self._volume(vid)['attachments']}
@@ -230,8 +225,9 @@ class Operations(object):
                            'attachments' % sid,
                            {'volumeAttachment': {'volumeId': vid}},
                            headers=COMPUTE_VERSION)
-            _wait('volume %s attached to %s' % (vid, sid),
-                  lambda: sid in self._holders(vid))
+            procs.wait_for('cinder-api', lambda: sid in self._holders(vid),
+                           WAIT, 'list server %s as a holder of volume %s'
+                           % (sid, vid), POLL)
 
     def detach_all(self):
         vid = self.volumes[-1]
@@ -239,8 +235,10 @@ class Operations(object):
             self.sess.request('DELETE', 'nova-api', '/v2.1/servers/%s/os-'
                               'volume_attachments/%s' % (sid, vid),
                               headers=COMPUTE_VERSION)
-            _wait('volume %s detached from %s' % (vid, sid),
-                  lambda: sid not in self._holders(vid))
+            procs.wait_for('cinder-api',
+                           lambda: sid not in self._holders(vid), WAIT,
+                           'drop server %s from the holders of volume %s'
+                           % (sid, vid), POLL)
 
     def get_servers(self, n):
         for _ in range(n):

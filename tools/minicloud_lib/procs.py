@@ -138,15 +138,18 @@ def http_answers(url, timeout=3):
         return False
 
 
-def wait_for(name, check, timeout, what):
-    """Wait until check() is true while daemon `name` lives; else fail."""
+def wait_for(name, check, timeout, what, interval=0.3):
+    """Wait until check() is true while daemon `name` lives; else fail.
+
+    check() is asked every `interval` seconds.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
             return
         if read_pid(name) is None:
             fail(name, 'exited while waiting for %s' % what)
-        time.sleep(0.3)
+        time.sleep(interval)
     fail(name, 'did not %s within %d s' % (what, timeout))
 
 
