@@ -134,17 +134,25 @@ class Operations(object):
         return self.sess.get('cinder-api', '/v3/%s/volumes/%s' % (
             self.sess.project_id, vid), headers=VOLUME_VERSION)['volume']
 
-    def boot(self, n):
+    def _request_servers(self, n, kind, image, networks, into):
+        """Ask nova for n servers, then wait until each is ACTIVE.
+
+        Their ids go into `into` (what cleanup deletes) as they are made.
+        """
         ids = []
         for _ in range(n):
             ids.append(self.sess.post('nova-api', '/v2.1/servers', {
-                'server': {'name': NAME % 'server', 'imageRef': self.image,
-                           'flavorRef': self.flavor, 'networks': 'none'}},
+                'server': {'name': NAME % kind, 'imageRef': image,
+                           'flavorRef': self.flavor, 'networks': networks}},
                 headers=COMPUTE_VERSION)['server']['id'])
-            self.servers.append(ids[-1])
+            into.append(ids[-1])
         for sid in ids:
             procs.wait_for('nova-api', lambda: self._active(sid), WAIT,
                            'bring server %s to ACTIVE' % sid, POLL)
+        return ids
+
+    def boot(self, n):
+        self._request_servers(n, 'server', self.image, 'none', self.servers)
 
     def boot_guests(self, n):
         """Real guests on the guests' network, to their login prompt.
@@ -153,18 +161,10 @@ class Operations(object):
         """
         net = self.sess.get('neutron', '/v2.0/networks?name=' +
                             libvirt_host.NETWORK)['networks'][0]['id']
-        image = self._image_id(bootstrap.IMAGES[0])
-        ids = []
-        for _ in range(n):
-            ids.append(self.sess.post('nova-api', '/v2.1/servers', {
-                'server': {'name': NAME % 'guest', 'imageRef': image,
-                           'flavorRef': self.flavor,
-                           'networks': [{'uuid': net}]}},
-                headers=COMPUTE_VERSION)['server']['id'])
-            self.guests.append(ids[-1])
+        ids = self._request_servers(
+            n, 'guest', self._image_id(bootstrap.IMAGES[0]),
+            [{'uuid': net}], self.guests)
         for sid in ids:
-            procs.wait_for('nova-api', lambda: self._active(sid), WAIT,
-                           'bring server %s to ACTIVE' % sid, POLL)
             procs.wait_for('nova-api', lambda: 'login:' in self._console(sid),
                            WAIT, 'show guest %s\'s login prompt on its '
                            'console' % sid, CONSOLE_POLL)
