@@ -260,17 +260,16 @@ class Operations(object):
         A project, its user, a role, the user's token and first network
         call (neutron makes the project's default security group).
         """
-        role = self.sess.get('keystone', '/v3/roles?name=member')['roles']
+        role = bootstrap.ensure_role(self.sess, 'member')
         for _ in range(n):
             name = NAME % uuid.uuid4().hex[:8]
-            project = self.sess.post('keystone', '/v3/projects', {
-                'project': {'name': name, 'domain_id': 'default'}})['project']
             password = uuid.uuid4().hex
-            user = self.sess.post('keystone', '/v3/users', {'user': {
-                'name': name, 'password': password, 'domain_id': 'default',
-                'default_project_id': project['id']}})['user']
-            self.sess.put('keystone', '/v3/projects/%s/users/%s/roles/%s' % (
-                project['id'], user['id'], role[0]['id']))
+            # bootstrap's helpers look each name up first: two keystone
+            # GETs a set, as many as tempest's provider makes (roles,
+            # domains) for its own.
+            project = bootstrap.ensure_project(self.sess, name)
+            user = bootstrap.ensure_user(self.sess, name, password, project,
+                                         [role])
             try:
                 own = api.Session(user=name, password=password,
                                   project=name)
