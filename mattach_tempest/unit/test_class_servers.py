@@ -94,7 +94,8 @@ def recording_class(log, listings=None):
 
         @classmethod
         def get_tenant_network(cls, credentials_type='primary'):
-            return None
+            # A cloud whose [compute] fixed_network_name names a network.
+            return {'id': 'fixed-network'}
 
         @classmethod
         def addClassResourceCleanup(cls, fn, *arguments, **kwargs):
@@ -136,10 +137,12 @@ class ServersTestCase(base.ConfiguredTestCase):
         super().setUp()
         self.log = []
         self.created = 0
+        self.tenant_networks = []
 
         def create_test_server(clients, tenant_network=None,
                                wait_until=None, **kwargs):
             self.created += 1
+            self.tenant_networks.append(tenant_network)
             server_id = 'server-%d' % self.created
             self.log.append(('create', server_id, wait_until,
                              kwargs.get('networks')))
@@ -168,6 +171,15 @@ class TestServersTest(ServersTestCase):
         self.assertEqual([('cleanup', 'delete_servers'),
                           ('create', 'server-1', 'ACTIVE', 'none')],
                          self.log)
+
+    def test_servers_get_no_network_even_where_one_is_configured(self):
+        # No API test reaches its servers; a port is most of a boot's work.
+        probe = probe_class(self.log)('runTest')
+        probe.create_server()
+        probe.create_servers(2)
+        self.assertEqual([None, None, None], self.tenant_networks)
+        self.assertEqual(['none'] * 3,
+                         [e[3] for e in self.log if e[0] == 'create'])
 
     def test_create_servers_requests_all_then_waits_for_all(self):
         probe = probe_class(self.log)('runTest')
