@@ -252,6 +252,34 @@ def server_evidence(servers_client, server_id):
     return ', '.join(parts)
 
 
+def wait_for_instance_action_finished(servers_client, server_id, action):
+    """Wait until every event of the server's last `action` has finished.
+
+    A server's status can change before nova's work for it is done: a
+    shelve with [DEFAULT] shelved_offload_time 0 saves SHELVED_OFFLOADED,
+    then updates the compute host's resources, then clears the server's
+    host (nova's compute manager, _shelve_offload_instance). An unshelve
+    sent in between was seen on tools/minicloud to end ACTIVE with no
+    host, which refuses every detach (500 InstanceNotReady). The action's
+    compute event finishes only after that last step. Events are shown to
+    the server's owner from compute 2.51.
+    """
+    def finished():
+        actions = [a for a in servers_client.list_instance_actions(
+            server_id)['instanceActions'] if a['action'] == action]
+        if not actions:
+            return False, 'no %s action' % action
+        last = max(actions, key=lambda a: a.get('start_time') or '')
+        events = servers_client.show_instance_action(
+            server_id, last['request_id'])['instanceAction'].get('events')
+        seen = [(e.get('event'), e.get('finish_time')) for e in events or []]
+        return bool(seen) and all(finish for _, finish in seen), seen
+    wait_until(finished, 'nova to finish the %s of server %s (every event '
+               'of the action with a finish time)' % (action, server_id),
+               timeout=CONF.compute.build_timeout,
+               interval=CONF.compute.build_interval)
+
+
 def wait_for_attachment_removed(volumes_client, volume_id, server_id):
     """Wait until cinder no longer lists server_id on the volume."""
     def detached():

@@ -428,6 +428,76 @@ class WaitForAttachmentRemovedTest(WaitersTestCase):
         self.assertIn(SERVER_A, message)
 
 
+SHELVE_ACTION = {'action': 'shelve', 'request_id': 'req-shelve-2',
+                 'start_time': '2026-11-22T07:01:00.000000', 'message': None}
+OLD_SHELVE = {'action': 'shelve', 'request_id': 'req-shelve-1',
+              'start_time': '2026-11-22T07:00:30.000000', 'message': None}
+
+
+def shelve_event(finish_time):
+    return [{'event': 'compute_shelve_instance', 'result': None,
+             'start_time': '2026-11-22T07:01:01.000000',
+             'finish_time': finish_time}]
+
+
+class ChangingEventsServersClient(FakeServersClient):
+    """The last shelve's events as nova shows them, one answer a poll."""
+
+    def __init__(self, answers, actions=(CREATE_ACTION, OLD_SHELVE,
+                                         SHELVE_ACTION)):
+        super().__init__(actions=actions,
+                         events={'req-shelve-1': shelve_event('old')})
+        self.answers = list(answers)
+        self.asked = []
+
+    def show_instance_action(self, server_id, request_id):
+        self.asked.append(request_id)
+        if request_id == 'req-shelve-2':
+            self.events[request_id] = self.answers.pop(0)
+        return super().show_instance_action(server_id, request_id)
+
+
+class WaitForInstanceActionFinishedTest(WaitersTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.set_conf('compute', build_timeout=20, build_interval=2)
+
+    def wait(self, servers):
+        waiters.wait_for_instance_action_finished(servers, SERVER_A,
+                                                  'shelve')
+
+    def test_waits_until_the_last_actions_events_have_finished(self):
+        servers = ChangingEventsServersClient(
+            [[], shelve_event(None), shelve_event('2026-11-22T07:01:04')])
+        self.wait(servers)
+        self.assertEqual(['req-shelve-2'] * 3, servers.asked)
+        self.assertEqual([2, 2], self.clock.sleeps)
+
+    def test_every_event_must_have_finished(self):
+        half = shelve_event('2026-11-22T07:01:02') + [
+            {'event': 'compute_shelve_offload_instance', 'result': None,
+             'finish_time': None}]
+        servers = ChangingEventsServersClient([half] * 20)
+        self.assertRaises(lib_exc.TimeoutException, self.wait, servers)
+
+    def test_an_earlier_finished_action_does_not_count(self):
+        servers = ChangingEventsServersClient([shelve_event(None)] * 20)
+        exc = self.assertRaises(lib_exc.TimeoutException, self.wait,
+                                servers)
+        message = str(exc)
+        self.assertIn('nova to finish the shelve of server %s' % SERVER_A,
+                      message)
+        self.assertIn('20 s', message)
+        self.assertIn("('compute_shelve_instance', None)", message)
+
+    def test_no_such_action_is_waited_for_and_named(self):
+        servers = ChangingEventsServersClient([], actions=[CREATE_ACTION])
+        exc = self.assertRaises(lib_exc.TimeoutException, self.wait,
+                                servers)
+        self.assertIn('no shelve action', str(exc))
+
+
 class WaitForVolumeStatusTest(WaitersTestCase):
 
     def test_returns_the_volume_in_that_status(self):

@@ -171,7 +171,8 @@ class MultiattachShelvedNegativeTest(base.MultiattachBaseTest):
         Steps:
         1. Create a multiattach volume and a server; shelve the server and
            wait until nova offloads it (SHELVED_OFFLOADED, within
-           [compute] shelved_offload_time).
+           [compute] shelved_offload_time, and its shelve action
+           finished).
         2. Attach the volume to it: 400 "Attaching multiattach volumes is
            not supported for shelved-offloaded instances."
         3. Cinder holds no attachment of the volume (attached or reserved)
@@ -179,7 +180,7 @@ class MultiattachShelvedNegativeTest(base.MultiattachBaseTest):
         """
         volume = self.create_multiattach_volume()
         server = self.create_server()
-        unstable.shelve_server(self.servers_client, server['id'])
+        self.shelve_offload(server['id'])
         self.assertAttachRefused(
             'Attaching multiattach volumes is not supported for '
             'shelved-offloaded instances.', server['id'], volume['id'])

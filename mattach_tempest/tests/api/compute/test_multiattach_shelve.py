@@ -47,7 +47,7 @@ class MultiattachShelveTest(base.MultiattachBaseTest):
             {server_id: attachment_id} as cinder listed them before)
         """
         volume, (offloaded, other), attachments = self.create_shared_volume()
-        unstable.shelve_server(self.servers_client, offloaded['id'])
+        self.shelve_offload(offloaded['id'])
         return volume, offloaded, other, attachments
 
     @decorators.attr(type='slow')
@@ -59,7 +59,8 @@ class MultiattachShelveTest(base.MultiattachBaseTest):
         Steps:
         1. Attach one multiattach volume to servers A and B.
         2. Shelve A and wait until nova offloads it (SHELVED_OFFLOADED,
-           within [compute] shelved_offload_time).
+           within [compute] shelved_offload_time, and its shelve action
+           finished).
         3. Cinder's volume view lists B alone, under its original
            attachment id, the volume is in-use, and nova lists the volume
            on B under that id.
@@ -86,7 +87,8 @@ class MultiattachShelveTest(base.MultiattachBaseTest):
 
         Steps:
         1. Attach one multiattach volume to servers A and B; shelve A and
-           wait until it is SHELVED_OFFLOADED.
+           wait until it is SHELVED_OFFLOADED and its shelve action
+           finished.
         2. Unshelve A and wait until it is ACTIVE.
         3. Both servers hold the volume: cinder's volume view and
            attachments API list A and B attached and nothing else, the
