@@ -362,6 +362,7 @@ class Guest(object):
         self._timeout = timeout
         self._interval = interval
         self._disk_source = None
+        self._boot_id = None
 
     def __repr__(self):
         return '<Guest %s>' % self.name
@@ -426,6 +427,30 @@ class Guest(object):
                 self.fail('timed out after %s s waiting for %s; last seen: '
                           '%s' % (timeout, what, seen))
             time.sleep(self.interval)
+
+    # -- the guest's own boot ------------------------------------------------
+
+    def boot_id(self):
+        """The guest kernel's boot id: a new random one at every boot."""
+        return self.run('cat /proc/sys/kernel/random/boot_id',
+                        'reading the boot id').strip()
+
+    def note_boot(self):
+        """Remember the boot the guest runs now (assert_same_boot)."""
+        self._boot_id = self.boot_id()
+
+    def assert_same_boot(self, during):
+        """Fail unless the guest still runs the boot note_boot saw.
+
+        A guest that restarts on its own (a kernel panic, with panic=N on
+        its command line) answers SSH again and still reads the shared
+        volume; only its boot id tells.
+        """
+        now = self.boot_id()
+        if now != self._boot_id:
+            self.fail('the guest restarted %s, which no step asked for '
+                      '(boot id %s, now %s): a kernel panic or a crash of '
+                      'its qemu' % (during, self._boot_id, now))
 
     # -- disks ---------------------------------------------------------------
 

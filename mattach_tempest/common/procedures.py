@@ -344,12 +344,20 @@ def _io_failure(member, loop, status, during):
     raise IOInterrupted(message)
 
 
-def _wait_for_rounds(member, loop, rounds, during):
-    """Wait until the loop completed `rounds`; fail at its first failure."""
+def _wait_for_rounds(member, loop, rounds, during, started=False):
+    """Wait until the loop completed `rounds`; fail at its first failure.
+
+    started: the loop was seen running before; a log that is gone since
+    (the guest's /tmp is in memory) means the guest restarted.
+    """
     def done():
         status = member.guest.io_loop_status(loop)
         if status.failures or status.stopped is not None:
             _io_failure(member, loop, status, during)
+        if status.pending and started:
+            member.guest.assert_same_boot(during)
+            member.guest.fail('the log of the I/O loop on %s is gone while '
+                              '%s' % (loop.device, during))
         if status.pending:
             return False, 'not started yet'
         if not status.alive:
@@ -396,7 +404,8 @@ def io_across(member, event, during, loop_regions, static_regions,
                  during)
         result = event()
         before = member.guest.io_loop_status(loop).rounds
-        _wait_for_rounds(member, loop, before + rounds_after, during)
+        _wait_for_rounds(member, loop, before + rounds_after, during,
+                         started=True)
     except Exception:
         try:
             member.guest.stop_io_loop(loop)

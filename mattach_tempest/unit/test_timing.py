@@ -129,6 +129,14 @@ class TestTheBasesLogTheirWaits(test_waiters.WaitersTestCase):
              map(timing.parse_line, logged.output.splitlines())])
 
 
+class BootIdRemote(object):
+    """A guest's remote client that knows one command: its boot id."""
+
+    def exec_command(self, command):
+        assert command == 'cat /proc/sys/kernel/random/boot_id', command
+        return 'b2f5c0de-0000-4000-8000-000000000001\n'
+
+
 class GuestProbe(object):
     """The scenario base's side of create_guest: tempest's ScenarioTest.
 
@@ -142,6 +150,8 @@ class GuestProbe(object):
     request_guest = manager.MultiattachScenarioTest.request_guest
     wait_for_guest = manager.MultiattachScenarioTest.wait_for_guest
     guest_of = manager.MultiattachScenarioTest.guest_of
+    _assert_same_boot = manager.MultiattachScenarioTest._assert_same_boot
+    test_failed = False
 
     def __init__(self, tempest_cleanup):
         self.cleanups = []
@@ -165,7 +175,7 @@ class GuestProbe(object):
         return '10.1.0.5'
 
     def get_remote_client(self, ip, private_key, server):
-        return 'remote of %s' % ip
+        return BootIdRemote()
 
     def _console_output(self, server_id):
         return ''

@@ -121,6 +121,7 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
     def setUp(self):
         super().setUp()
         self.guest_servers = []
+        self.test_failed = False
         self.addOnException(self._log_guest_consoles)
 
     # -- volumes -----------------------------------------------------------
@@ -341,9 +342,19 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         remote = self.get_remote_client(
             ip, private_key=validation_resources['keypair']['private_key'],
             server=server)
-        return guest_mod.Guest(
+        guest = guest_mod.Guest(
             remote, server['name'],
             console=functools.partial(self._console_output, server['id']))
+        # The guest must run this boot to the test's end (its detaches
+        # included: they are cleanups registered later, so run earlier).
+        guest.note_boot()
+        self.addCleanup(self._assert_same_boot, guest)
+        return guest
+
+    def _assert_same_boot(self, guest):
+        # A test that failed already says why; its guest may not answer.
+        if not self.test_failed:
+            guest.assert_same_boot('during the test')
 
     def create_guests_on_hosts(self, count, placement=None,
                                first_kwargs=None):
@@ -400,6 +411,8 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
                                             server['id'], 'ACTIVE')
             guest.wait_for(answers, 'server %s to answer over SSH again'
                            % server['id'])
+        # This restart was asked for; the guest must run the new boot on.
+        guest.note_boot()
 
     def _console_output(self, server_id):
         if not CONF.compute_feature_enabled.console_output:
@@ -409,6 +422,7 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
             server_id, length=guest_mod.CONSOLE_TAIL_LINES)['output']
 
     def _log_guest_consoles(self, exc_info):
+        self.test_failed = True
         if self.guest_servers:
             self.log_console_output(servers=self.guest_servers)
 

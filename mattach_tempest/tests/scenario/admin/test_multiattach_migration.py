@@ -177,6 +177,8 @@ class MultiattachLiveMigrationDataPathTest(
         6. After two more rounds stop M's loop: its log shows no I/O error
            and every round intact.
         7. M and S both read regions 0 and 1 and what M's loop last wrote.
+        8. M's guest still runs the boot it ran before the migration (its
+           kernel's boot id): a live migration never restarts the guest.
         """
         volume = self.create_multiattach_volume()
         boot, block_migration = self.how_to_boot_and_migrate()
@@ -206,3 +208,4 @@ class MultiattachLiveMigrationDataPathTest(
             self.pattern_tag())
         self.assertNotEqual(source, across.result,
                             'The host of server M after its live migration')
+        moving.guest.assert_same_boot('across its live migration')
