@@ -211,6 +211,11 @@ def _async_failure(volume_id, server_id, volume, records_seen, waited,
                server_evidence(servers_client, server_id)))
 
 
+def _latest_action(actions):
+    """The instance action nova started last (its start_time)."""
+    return max(actions, key=lambda action: action.get('start_time') or '')
+
+
 def server_evidence(servers_client, server_id):
     """What the API shows of a server's failure, as far as it is visible.
 
@@ -235,7 +240,7 @@ def server_evidence(servers_client, server_id):
     if not actions:
         parts.append('no instance action')
         return ', '.join(parts)
-    last = max(actions, key=lambda action: action.get('start_time') or '')
+    last = _latest_action(actions)
     described = '%s (request %s, started %s, message %s)' % (
         last.get('action'), last.get('request_id'), last.get('start_time'),
         last.get('message'))
@@ -269,7 +274,7 @@ def wait_for_instance_action_finished(servers_client, server_id, action):
             server_id)['instanceActions'] if a['action'] == action]
         if not actions:
             return False, 'no %s action' % action
-        last = max(actions, key=lambda a: a.get('start_time') or '')
+        last = _latest_action(actions)
         events = servers_client.show_instance_action(
             server_id, last['request_id'])['instanceAction'].get('events')
         seen = [(e.get('event'), e.get('finish_time')) for e in events or []]
