@@ -122,6 +122,7 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         super().setUp()
         self.guest_servers = []
         self.test_failed = False
+        self.addOnException(self._note_failure)
         self.addOnException(self._log_guest_consoles)
 
     # -- volumes -----------------------------------------------------------
@@ -421,8 +422,10 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         return self.servers_client.get_console_output(
             server_id, length=guest_mod.CONSOLE_TAIL_LINES)['output']
 
-    def _log_guest_consoles(self, exc_info):
+    def _note_failure(self, exc_info):
         self.test_failed = True
+
+    def _log_guest_consoles(self, exc_info):
         if self.guest_servers:
             self.log_console_output(servers=self.guest_servers)
 
