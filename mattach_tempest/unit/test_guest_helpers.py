@@ -145,6 +145,15 @@ class FilesystemTest(base.StandinTestCase):
         self.addCleanup(a.guest.umount, '/mnt/data')
         self.assertFalse(b.guest.is_mounted('/mnt/data'))
 
+    def test_steps_run_as_root_stop_at_the_first_failure(self):
+        g = self.standins(1).guest(0)
+        self.assertEqual('0\n', g.run(g.as_root('id -u')))
+        # A failed step, or a failed command early in a pipeline, fails
+        # the whole command as it would outside the one sudo.
+        for script in ('false; echo ran-on', 'false | cat; echo ran-on',
+                       'for i in 1 2; do false | cat; done; echo ran-on'):
+            self.assertRaises(guest_mod.GuestError, g.run, g.as_root(script))
+
     def test_guest_userland_is_busybox_without_bash(self):
         standins = self.standins(1)
         g = standins.guest(0)
