@@ -50,6 +50,9 @@ class GroupOfTest(base.TestCase):
         self.assertEqual('cinder-volume', cpu_use.group_of(
             [venv + 'python', venv + 'cinder-volume', '--config-file',
              '/r/.minicloud/etc/cinder/cinder.conf']))
+        self.assertEqual('cinder-volume', cpu_use.group_of(
+            [venv + 'python', '-m', 'minicloud_lib.cinder_volume',
+             '--config-file', '/r/.minicloud/etc/cinder/cinder.conf']))
         self.assertEqual('nova-compute', cpu_use.group_of(
             [venv + 'python', '-m', 'minicloud_lib.nova_compute',
              '--config-dir', '/r/mattach-tempest/etc']))

@@ -17,6 +17,7 @@
 import logging
 
 import fixtures
+from tempest.lib.common import ssh
 
 from mattach_tempest.common import timing
 from mattach_tempest.common import unstable
@@ -131,6 +132,10 @@ class TestTheBasesLogTheirWaits(test_waiters.WaitersTestCase):
 
 class BootIdRemote(object):
     """A guest's remote client that knows one command: its boot id."""
+
+    def __init__(self):
+        # Never connects: the commands stop at exec_command below.
+        self.ssh_client = ssh.Client('10.1.0.5', 'cirros')
 
     def exec_command(self, command):
         assert command == 'cat /proc/sys/kernel/random/boot_id', command

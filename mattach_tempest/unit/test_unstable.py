@@ -12,11 +12,12 @@
 #    License for the specific language governing permissions and limitations
 #    under the License.
 
-"""The wrappers of tempest's unstable waits: what their errors name."""
+"""The wrappers of tempest's unstable parts: waits, the kept SSH login."""
 
 from unittest import mock
 
 import fixtures
+import paramiko
 from tempest.lib import exceptions as lib_exc
 
 from mattach_tempest.common import unstable
@@ -68,3 +69,102 @@ class ServerTerminationTest(base.TestCase):
                                 unstable.wait_for_server_termination,
                                 self.client, SERVER_ID)
         self.assertIs(own, exc)
+
+
+class FakeLogins(object):
+    """paramiko's SSHClient for tempest's exec_command, counting logins.
+
+    Each login (an SSHClient tempest connects) has a transport whose
+    open_session gives a channel answering `output` with exit status
+    `status`; open_errors are raised by the next open_session calls first.
+    What it does not cover: paramiko itself, the network, a real sshd.
+    """
+
+    def __init__(self):
+        self.logins = []
+        self.status = 0
+        self.output = b'out\n'
+        self.open_errors = []
+
+    def __call__(self):
+        login = mock.Mock()
+        transport = login.get_transport.return_value
+        transport.is_active.return_value = True
+        transport.open_session.side_effect = self._open_session
+        self.logins.append(login)
+        return login
+
+    def _open_session(self):
+        if self.open_errors:
+            raise self.open_errors.pop(0)
+        channel = mock.MagicMock()
+        channel.__enter__.return_value = channel
+        channel.makefile.return_value.read.return_value = self.output
+        channel.makefile_stderr.return_value.read.return_value = b''
+        channel.recv_exit_status.return_value = self.status
+        return channel
+
+
+class KeptLoginClientTest(base.TestCase):
+    """KeptLoginClient around tempest's own exec_command."""
+
+    def setUp(self):
+        super().setUp()
+        self.logins = FakeLogins()
+        self.useFixture(fixtures.MockPatchObject(
+            unstable.ssh.paramiko, 'SSHClient', self.logins))
+        # tempest's read path without select.poll on the fake channel.
+        self.useFixture(fixtures.MockPatchObject(
+            unstable.ssh.Client, '_can_system_poll', return_value=False))
+        self.client = unstable.KeptLoginClient.replacing(
+            unstable.ssh.Client('192.0.2.10', 'cirros', timeout=5,
+                                channel_timeout=7))
+
+    def sessions(self, index):
+        transport = self.logins.logins[index].get_transport.return_value
+        return transport.open_session.call_count
+
+    def test_commands_share_one_login_until_close(self):
+        self.assertEqual('out\n', self.client.exec_command('true'))
+        self.assertEqual('out\n', self.client.exec_command('true'))
+        self.assertEqual(1, len(self.logins.logins))
+        self.assertEqual(2, self.sessions(0))
+        login = self.logins.logins[0]
+        login.close.assert_not_called()
+        # Opening a command's channel waits the client's channel timeout.
+        self.assertEqual(7, login.get_transport.return_value.channel_timeout)
+        self.client.close()
+        login.close.assert_called_once_with()
+        self.client.exec_command('true')
+        self.assertEqual(2, len(self.logins.logins))
+
+    def test_a_login_found_inactive_is_replaced(self):
+        self.client.exec_command('true')
+        transport = self.logins.logins[0].get_transport.return_value
+        transport.is_active.return_value = False
+        self.client.exec_command('true')
+        self.assertEqual(2, len(self.logins.logins))
+        self.logins.logins[0].close.assert_called_once_with()
+        self.assertEqual((1, 1), (self.sessions(0), self.sessions(1)))
+
+    def test_a_kept_login_failing_to_open_a_channel_logs_in_again(self):
+        self.client.exec_command('true')
+        self.logins.open_errors = [paramiko.SSHException('Timeout opening '
+                                                         'channel.')]
+        self.assertEqual('out\n', self.client.exec_command('cat x'))
+        self.assertEqual(2, len(self.logins.logins))
+        self.logins.logins[0].close.assert_called_once_with()
+        self.assertEqual((2, 1), (self.sessions(0), self.sessions(1)))
+
+    def test_a_new_login_failing_is_not_tried_again(self):
+        self.logins.open_errors = [EOFError()]
+        self.assertRaises(EOFError, self.client.exec_command, 'true')
+        self.assertEqual(1, len(self.logins.logins))
+
+    def test_a_command_failing_in_the_guest_is_not_run_again(self):
+        self.client.exec_command('true')
+        self.logins.status = 1
+        self.assertRaises(lib_exc.SSHExecCommandFailed,
+                          self.client.exec_command, 'false')
+        self.assertEqual(1, len(self.logins.logins))
+        self.assertEqual(2, self.sessions(0))

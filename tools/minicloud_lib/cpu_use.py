@@ -45,6 +45,7 @@ _PROGRAMS = {
     'virtlogd': 'libvirtd',
     'tempest': 'tempest (the suite)',
     'minicloud_lib.nova_compute': 'nova-compute',
+    'minicloud_lib.cinder_volume': 'cinder-volume',
     'minicloud_lib.tap_agent': 'neutron agents',
     'minicloud_lib.host_netns': 'host forwarders',
 }

@@ -343,6 +343,11 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
         remote = self.get_remote_client(
             ip, private_key=validation_resources['keypair']['private_key'],
             server=server)
+        # One login for all of the guest's commands (see KeptLoginClient);
+        # ended at the test's end, after the cleanups registered later.
+        remote.ssh_client = unstable.KeptLoginClient.replacing(
+            remote.ssh_client)
+        self.addCleanup(remote.ssh_client.close)
         guest = guest_mod.Guest(
             remote, server['name'],
             console=functools.partial(self._console_output, server['id']))
@@ -407,6 +412,9 @@ class MultiattachScenarioTest(nova_attach.NovaAttachMixin,
             except Exception as exc:
                 return False, '%s: %s' % (type(exc).__name__, exc)
 
+        # The login of the boot before is gone: log in anew at once,
+        # rather than after a command on it found it dead.
+        guest.remote.ssh_client.close()
         with timing.waiting(type(self), 'ssh', server['id']):
             unstable.wait_for_server_status(self.servers_client,
                                             server['id'], 'ACTIVE')
