@@ -20,7 +20,8 @@ get_remote_client returns) and runs CirrOS-compatible commands through it:
 busybox ash and applets, ``sudo``, no bash, no python. Options used are the
 ones busybox's applets have (dd if/of/bs/count/seek/skip, and
 iflag/oflag=direct with conv=notrunc in the I/O loop only; blockdev
---getsize64/--getro/--flushbufs; md5sum/sha1sum on stdin).
+--getsize64/--getro/--flushbufs; md5sum/sha1sum on stdin; awk printf
+with %s and zero-padded %d).
 
 Rules every helper keeps:
 
@@ -659,18 +660,21 @@ class Guest(object):
 
     @staticmethod
     def _pattern_script(tag, index, region_kib, path):
-        """A busybox ash loop writing region_pattern(...) to `path`."""
+        """An awk program writing region_pattern(...) to `path`.
+
+        awk, not a loop of the shell's printf: under qemu TCG busybox ash
+        took ~0.3 s of CPU for the 1024 lines of a 64 KiB region.
+        """
         lines = _pattern_lines(index, region_kib)
         line_format = _PATTERN_PREFIX + _pattern_padding(tag) + '\\n'
-        return ('n=0; while [ $n -lt %d ]; do printf %s %s %d $n; '
-                'n=$((n+1)); done > %s'
-                % (lines, shlex.quote(line_format), shlex.quote(tag), index,
-                   path))
+        program = ('BEGIN { for (n = 0; n < %d; n++) printf "%s", "%s", %d, '
+                   'n }' % (lines, line_format, check_tag(tag), index))
+        return 'awk %s > %s' % (shlex.quote(program), path)
 
     def _make_pattern_file(self, tag, index, region_kib, path):
         """Generate region_pattern(tag, index) into `path` in the guest.
 
-        The guest generates it with busybox printf; its checksum is
+        The guest generates it with awk; its checksum is
         checked against the one computed here.
         """
         check_tag(tag)
@@ -684,13 +688,13 @@ class Guest(object):
         expected = region_checksum(tag, index, region_kib)
         if made != expected:
             self.fail('the pattern of region %d generated in the guest has '
-                      'md5 %s, expected %s: the guest printf differs'
+                      'md5 %s, expected %s: the guest awk differs'
                       % (index, made, expected))
 
     def write_region(self, device, index, region_kib, tag):
         """Write region_pattern(tag, index) at offset index * region_kib KiB.
 
-        The guest generates the pattern with busybox printf, checks its
+        The guest generates the pattern with awk, checks its
         checksum against the one computed here, writes it with dd and
         flushes it to the disk.
         """
