@@ -24,6 +24,8 @@ The same goes for the one private method of a stable module relied on:
 tempest.lib.common.ssh.Client._get_ssh_connection (KeptLoginClient).
 """
 
+import threading
+
 from oslo_log import log as logging
 import paramiko
 from tempest.common import compute
@@ -105,6 +107,13 @@ class KeptLoginClient(ssh.Client):
     Opening a channel waits at most the client's channel_timeout
     ([validation] connect_timeout), not paramiko's hour.
 
+    No command waits longer than the client's timeout ([validation]
+    ssh_timeout) plus channel_timeout: paramiko waits without a bound
+    for the answer to a command's start, which on a login kept across a
+    live migration to a guest that then hung never came. A watchdog ends
+    the login then, and the command fails (or, on a kept login, is tried
+    once on a new one, whose login attempts are bounded by tempest).
+
     close() ends the login; the test's cleanup calls it.
     """
 
@@ -132,7 +141,7 @@ class KeptLoginClient(ssh.Client):
             self.close()
         reused = self._login is not None
         try:
-            return super().exec_command(cmd, encoding)
+            return self._exec_bounded(cmd, encoding)
         except (paramiko.SSHException, EOFError, OSError) as exc:
             if not reused:
                 raise
@@ -140,7 +149,27 @@ class KeptLoginClient(ssh.Client):
                      'in again', self.username, self.host,
                      type(exc).__name__, exc)
             self.close()
+            return self._exec_bounded(cmd, encoding)
+
+    def _exec_bounded(self, cmd, encoding):
+        watchdog = threading.Timer(self.timeout + self.channel_timeout,
+                                   self._end_stuck_login, (cmd,))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
             return super().exec_command(cmd, encoding)
+        finally:
+            watchdog.cancel()
+
+    def _end_stuck_login(self, cmd):
+        login = self._login
+        if login is not None:
+            LOG.warning('No answer on the SSH login to %s@%s within %s s '
+                        'running %r: ending the login', self.username,
+                        self.host, self.timeout + self.channel_timeout,
+                        cmd[:200])
+            # Wakes paramiko's waits on it with an SSHException.
+            login.close()
 
     def close(self):
         login, self._login = self._login, None

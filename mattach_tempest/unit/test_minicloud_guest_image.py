@@ -26,7 +26,7 @@ from minicloud_lib import guest_cloud  # noqa: I100 (minicloud_base: sys.path)
 BUILD_STDOUT = """GUEST_KERNEL=/r/.minicloud/guest-image/image/vmlinux
 GUEST_RAMDISK=/r/.minicloud/guest-image/image/initrd.img
 GUEST_DISK=/r/.minicloud/guest-image/image/disk.raw
-GUEST_CMDLINE='console=ttyS0 cryptomgr.notests no_timer_check panic=1'
+GUEST_CMDLINE='console=ttyS0 cryptomgr.notests panic=1 oops=panic'
 GUEST_IMAGE_KEY=b03640e56a935bb2
 """
 
@@ -36,7 +36,7 @@ class BuildOutputsTest(base.TestCase):
     def test_quoted_command_line_is_unquoted(self):
         outputs = guest_cloud.parse_build_outputs(BUILD_STDOUT)
         self.assertEqual(
-            'console=ttyS0 cryptomgr.notests no_timer_check panic=1',
+            'console=ttyS0 cryptomgr.notests panic=1 oops=panic',
             outputs['GUEST_CMDLINE'])
 
     def test_paths_and_key_as_printed(self):

@@ -16,6 +16,9 @@
 
 from unittest import mock
 
+import threading
+import time
+
 import fixtures
 import paramiko
 from tempest.lib import exceptions as lib_exc
@@ -76,7 +79,8 @@ class FakeLogins(object):
 
     Each login (an SSHClient tempest connects) has a transport whose
     open_session gives a channel answering `output` with exit status
-    `status`; open_errors are raised by the next open_session calls first.
+    `status`; open_errors are raised by the next open_session calls first;
+    the next `hang_next` channels never answer a command's start.
     What it does not cover: paramiko itself, the network, a real sshd.
     """
 
@@ -85,9 +89,13 @@ class FakeLogins(object):
         self.status = 0
         self.output = b'out\n'
         self.open_errors = []
+        self.hang_next = 0
 
     def __call__(self):
         login = mock.Mock()
+        closed = threading.Event()
+        login.close.side_effect = closed.set
+        login.closed = closed
         transport = login.get_transport.return_value
         transport.is_active.return_value = True
         transport.open_session.side_effect = self._open_session
@@ -98,6 +106,16 @@ class FakeLogins(object):
         if self.open_errors:
             raise self.open_errors.pop(0)
         channel = mock.MagicMock()
+        if self.hang_next:
+            # As paramiko's exec_command waiting for an answer that never
+            # comes: woken, with an error, only by the login's close.
+            self.hang_next -= 1
+            closed = self.logins[-1].closed
+
+            def exec_command(cmd):
+                closed.wait(30)
+                raise paramiko.SSHException('Channel closed.')
+            channel.exec_command.side_effect = exec_command
         channel.__enter__.return_value = channel
         channel.makefile.return_value.read.return_value = self.output
         channel.makefile_stderr.return_value.read.return_value = b''
@@ -119,6 +137,7 @@ class KeptLoginClientTest(base.TestCase):
         self.client = unstable.KeptLoginClient.replacing(
             unstable.ssh.Client('192.0.2.10', 'cirros', timeout=5,
                                 channel_timeout=7))
+        self.useFixture(fixtures.Timeout(20, gentle=True))
 
     def sessions(self, index):
         transport = self.logins.logins[index].get_transport.return_value
@@ -168,3 +187,20 @@ class KeptLoginClientTest(base.TestCase):
                           self.client.exec_command, 'false')
         self.assertEqual(1, len(self.logins.logins))
         self.assertEqual(2, self.sessions(0))
+
+    def test_an_unanswered_start_ends_the_login_within_the_bound(self):
+        self.client.timeout, self.client.channel_timeout = 0.2, 0.1
+        self.logins.hang_next = 1
+        start = time.monotonic()
+        self.assertRaises(paramiko.SSHException, self.client.exec_command,
+                          'true')
+        self.assertLess(time.monotonic() - start, 5)
+        self.logins.logins[0].close.assert_called_with()
+
+    def test_an_unanswered_start_on_a_kept_login_runs_on_a_new_one(self):
+        self.client.exec_command('true')
+        self.client.timeout, self.client.channel_timeout = 0.2, 0.1
+        self.logins.hang_next = 1
+        self.assertEqual('out\n', self.client.exec_command('cat x'))
+        self.assertEqual(2, len(self.logins.logins))
+        self.assertEqual((2, 1), (self.sessions(0), self.sessions(1)))
