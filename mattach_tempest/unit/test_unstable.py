@@ -14,10 +14,9 @@
 
 """The wrappers of tempest's unstable parts: waits, the kept SSH login."""
 
-from unittest import mock
-
 import threading
 import time
+from unittest import mock
 
 import fixtures
 import paramiko
