@@ -155,6 +155,14 @@ class FakeTwoHostsTest(RenderTestCase):
         self.assertEqual('false',
                          nova['DEFAULT']['allow_resize_to_same_host'])
 
+    def test_nova_rpc_executors_stay_small(self):
+        # Conductor and scheduler read nova/nova.conf, each compute its own.
+        for conf in [read_ini('nova', 'nova.conf')] + [
+                read_ini('nova-compute-' + host, 'nova.conf')
+                for host in HOSTS]:
+            self.assertEqual('16',
+                             conf['DEFAULT']['executor_thread_pool_size'])
+
 
 class LibvirtTest(RenderTestCase):
 

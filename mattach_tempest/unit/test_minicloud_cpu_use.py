@@ -89,13 +89,14 @@ class FakeProc(object):
     def __init__(self, root):
         self.root = root
         self.busy = 0
+        self.steal = 5
         self.write_stat()
 
     def write_stat(self):
         with open(os.path.join(self.root, 'stat'), 'w') as f:
             # user nice system idle iowait irq softirq steal
-            f.write('cpu  %d 0 0 999 7 0 0 5\ncpu0 0 0 0 0 0 0 0 0\n'
-                    % self.busy)
+            f.write('cpu  %d 0 0 999 7 0 0 %d\ncpu0 0 0 0 0 0 0 0 0\n'
+                    % (self.busy, self.steal))
 
     def process(self, pid, argv, ticks, start=1):
         d = os.path.join(self.root, str(pid))
@@ -117,7 +118,9 @@ class CpuUseTest(base.TestCase):
     def setUp(self):
         super(CpuUseTest, self).setUp()
         self.proc = FakeProc(self.useFixture(fixtures.TempDir()).path)
-        self.cpu = cpu_use.CpuUse(proc=self.proc.root, cores=2)
+        speeds = iter([0.5, 0.75])
+        self.cpu = cpu_use.CpuUse(proc=self.proc.root, cores=2,
+                                  reference=lambda: next(speeds))
         self.cpu.hz = 100
 
     def test_process_running_before_counts_from_the_first_reading(self):
@@ -152,6 +155,7 @@ class CpuUseTest(base.TestCase):
         self.proc.process(10, ['gunicorn: worker [neutron]'], ticks=6000)
         self.proc.process(11, ['/usr/bin/qemu-system-x86_64'], ticks=12000)
         self.proc.busy = 20000
+        self.proc.steal = 305
         self.proc.write_stat()
         self.cpu.stop()
         self.cpu.seconds = 125.0
@@ -166,6 +170,10 @@ class CpuUseTest(base.TestCase):
         self.assertEqual(['qemu (guests)', '120.0', '60.0%'], row(lines[2]))
         self.assertEqual(['neutron', '60.0', '30.0%'], row(lines[3]))
         self.assertEqual(['not attributed', '20.0', '10.0%'], row(lines[4]))
+        self.assertEqual(
+            'The cores: stolen by the hypervisor 3.0 core-s; a fixed Python '
+            'loop took 0.50 and 0.75 s of CPU before and after the suite '
+            '(compare runs by it: the same work, other cores)', lines[5])
 
     def test_small_groups_are_summed(self):
         self.cpu.ticks = {'g%d' % i: 100 * (i + 1) for i in range(5)}
@@ -182,6 +190,13 @@ class ParseTest(base.TestCase):
     def test_process_ticks(self):
         self.assertEqual((17, '3'), cpu_use.process_ticks(
             stat_line(5, 'a b) c', 12, 5, 3).encode()))
+
+    def test_machine_steal(self):
+        self.assertEqual(8, cpu_use.machine_steal_ticks(
+            b'cpu  1 2 3 4 5 6 7 8 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n'))
+
+    def test_reference_work_takes_cpu_time(self):
+        self.assertGreater(cpu_use.reference_seconds(loops=200000), 0.0)
 
     def test_machine_busy_leaves_out_idle_iowait_and_steal(self):
         self.assertEqual(1 + 2 + 3 + 6 + 7, cpu_use.machine_busy_ticks(

@@ -271,6 +271,16 @@ def nova(virt='fake', hosts=('compute1',)):
         # Several: a resize moves the server to another host, as on a
         # multinode cloud, so that resizing exercises the move.
         'allow_resize_to_same_host': len(hosts) == 1,
+        # oslo.messaging's RPC executor grows to 64 threads, and nova's
+        # services run on native threads: each idle worker thread wakes once
+        # a second (futurist polls its queue with a 1 s timeout). After a
+        # suite run nova-conductor had 83 threads, each nova-compute ~120,
+        # and idle the four took 372 ticks a minute; with a pool of 8 and
+        # the migration, shelve and parallel-delete tests run, 21-51
+        # threads and 196 ticks. 16 leaves room for the casts that hold
+        # their thread for long (a shelve, a resize) with four tempest
+        # workers.
+        'executor_thread_pool_size': 16,
         'compute_driver': {'fake': 'minicloud_fake.FixedNodeFakeDriver',
                            # libvirt's driver, extending attached loop
                            # volumes (nova_virt_ext/minicloud_libvirt).

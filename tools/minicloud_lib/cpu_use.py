@@ -112,11 +112,45 @@ def machine_busy_ticks(proc_stat):
     return user + nice + system + irq + softirq
 
 
+def machine_steal_ticks(proc_stat):
+    """Steal ticks of all cores from /proc/stat.
+
+    Time the hypervisor ran someone else on the cores this machine was
+    given.
+    """
+    return int(proc_stat.split(b'\n', 1)[0].split()[8])
+
+
+# The work of reference_seconds(): 0.28-0.39 s of one core on the (idle)
+# machine of 2026-12-02.
+REFERENCE_LOOPS = 3000000
+
+
+def reference_seconds(loops=REFERENCE_LOOPS):
+    """CPU seconds this process takes for a fixed piece of Python work.
+
+    The same code's core-seconds moved by 1.7x between two machines of
+    this kind (979-1102 one day, 1754 the next): a run's figures mean
+    little without the speed of the cores they ran on. The work is
+    fixed; its CPU time (not wall time, so waiting for a core does not
+    count) is that speed, as far as one short loop can tell.
+    """
+    t0 = time.process_time()
+    total = 0
+    for i in range(loops):
+        total += i * i % 7
+    return time.process_time() - t0
+
+
 class CpuUse(object):
     """Samples /proc from start() to stop(); report() tells the result."""
 
-    def __init__(self, proc='/proc', interval=INTERVAL, cores=None):
+    def __init__(self, proc='/proc', interval=INTERVAL, cores=None,
+                 reference=reference_seconds):
         self.proc = proc
+        self.reference = reference
+        self.reference_seconds = ()     # before the suite, after it
+        self.steal_seconds = 0.0
         self.interval = interval
         self.cores = cores or os.cpu_count()
         self.hz = os.sysconf('SC_CLK_TCK')
@@ -155,7 +189,12 @@ class CpuUse(object):
     def _busy(self):
         return machine_busy_ticks(_read(os.path.join(self.proc, 'stat')))
 
+    def _steal(self):
+        return machine_steal_ticks(_read(os.path.join(self.proc, 'stat')))
+
     def start(self):
+        self.reference_seconds = (self.reference(),)
+        self._steal0 = self._steal()
         self._t0, self._busy0 = time.monotonic(), self._busy()
         self._sample(first=True)
         self._thread = threading.Thread(target=self._loop, daemon=True,
@@ -173,6 +212,8 @@ class CpuUse(object):
         self._sample()
         self.seconds = time.monotonic() - self._t0
         self.busy_seconds = float(self._busy() - self._busy0) / self.hz
+        self.steal_seconds = float(self._steal() - self._steal0) / self.hz
+        self.reference_seconds += (self.reference(),)
         return self
 
     def report(self, top=15):
@@ -201,4 +242,12 @@ class CpuUse(object):
         unseen = max(0.0, self.busy_seconds - sampled)
         lines.append('%-28s %8.1f %5.1f%%' % ('not attributed', unseen,
                                               100 * unseen / total))
+        if not self.reference_seconds:
+            return lines          # not started
+        lines.append(
+            'The cores: stolen by the hypervisor %.1f core-s; a fixed '
+            'Python loop took %s s of CPU before and after the suite '
+            '(compare runs by it: the same work, other cores)' % (
+                self.steal_seconds, ' and '.join(
+                    '%.2f' % s for s in self.reference_seconds)))
         return lines
