@@ -189,6 +189,8 @@ class LibvirtTest(RenderTestCase):
             self.assertEqual(('3', '40'), (
                 compute['libvirt']['device_detach_timeout'],
                 compute['libvirt']['device_detach_attempts']))
+            self.assertEqual('600',
+                             compute['DEFAULT']['update_resources_interval'])
 
     def test_cinder_loop_backend(self):
         cinder = read_ini('cinder', 'cinder.conf')

@@ -159,6 +159,7 @@ class CpuUseTest(base.TestCase):
         self.proc.write_stat()
         self.cpu.stop()
         self.cpu.seconds = 125.0
+        self.cpu.during_seconds = [0.9, 0.6, 1.2]
         lines = self.cpu.report()
         self.assertEqual(
             'CPU during the suite: 200 core-s in 125 s, 1.60 of 2 cores '
@@ -172,8 +173,9 @@ class CpuUseTest(base.TestCase):
         self.assertEqual(['not attributed', '20.0', '10.0%'], row(lines[4]))
         self.assertEqual(
             'The cores: stolen by the hypervisor 3.0 core-s; a fixed Python '
-            'loop took 0.50 and 0.75 s of CPU before and after the suite '
-            '(compare runs by it: the same work, other cores)', lines[5])
+            'loop took 0.50 and 0.75 s of CPU before and after the suite, '
+            '0.90 s during it (median of 3 rounds); runs on other cores '
+            'compare by it', lines[5])
 
     def test_small_groups_are_summed(self):
         self.cpu.ticks = {'g%d' % i: 100 * (i + 1) for i in range(5)}
@@ -197,6 +199,11 @@ class ParseTest(base.TestCase):
 
     def test_reference_work_takes_cpu_time(self):
         self.assertGreater(cpu_use.reference_seconds(loops=200000), 0.0)
+
+    def test_reference_counts_the_calling_thread_only(self):
+        readings = iter([10.0, 10.25])
+        self.assertEqual(0.25, cpu_use.reference_seconds(
+            loops=10, clock=lambda: next(readings)))
 
     def test_machine_busy_leaves_out_idle_iowait_and_steal(self):
         self.assertEqual(1 + 2 + 3 + 6 + 7, cpu_use.machine_busy_ticks(

@@ -358,6 +358,17 @@ def libvirt_nova(d, host):
             'vif_plugging_is_fatal': False,
             'vif_plugging_timeout': 10,
             'shutdown_timeout': 30,
+            # The resource tracker's periodic run (every 60 s by default)
+            # asks qemu-img twice about each qcow2 disk on the host, each
+            # time through a new Python interpreter (oslo.concurrency's
+            # prlimit wrapper, ~0.1 core-s here): late in a suite one
+            # nova-compute's run started 10 of them in 10 s, and the two
+            # nova-computes' children took 117 core-s of a suite run
+            # (against 175 of their own).
+            # Every claim, move and delete updates the tracker and placement
+            # itself; the periodic run only heals, and still runs when the
+            # service starts.
+            'update_resources_interval': 600,
         },
         'libvirt': {'virt_type': 'qemu', 'cpu_mode': 'none',
                     'connection_uri': libvirt_host.uri(host),

@@ -124,22 +124,29 @@ def machine_steal_ticks(proc_stat):
 # The work of reference_seconds(): 0.28-0.39 s of one core on the (idle)
 # machine of 2026-12-02.
 REFERENCE_LOOPS = 3000000
+DURING_SHARE = 30
 
 
-def reference_seconds(loops=REFERENCE_LOOPS):
+def reference_seconds(loops=REFERENCE_LOOPS, clock=time.thread_time):
     """CPU seconds this process takes for a fixed piece of Python work.
 
     The same code's core-seconds moved by 1.7x between two machines of
     this kind (979-1102 one day, 1754 the next): a run's figures mean
     little without the speed of the cores they ran on. The work is
     fixed; its CPU time (not wall time, so waiting for a core does not
-    count) is that speed, as far as one short loop can tell.
+    count) is that speed, as far as one short loop can tell. The
+    calling thread's CPU time: `run`'s other threads do not count.
     """
-    t0 = time.process_time()
+    t0 = clock()
     total = 0
     for i in range(loops):
         total += i * i % 7
-    return time.process_time() - t0
+    return clock() - t0
+
+
+def _median(values):
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else None
 
 
 class CpuUse(object):
@@ -150,6 +157,11 @@ class CpuUse(object):
         self.proc = proc
         self.reference = reference
         self.reference_seconds = ()     # before the suite, after it
+        # The same loop, a DURING_SHARE of it each sampling round: an idle
+        # core before and after may run faster than the busy ones of the
+        # suite (a hypervisor's other tenants, shared caches). One round's
+        # ~1/30 of the loop costs ~0.6 % of a core at INTERVAL 2 s.
+        self.during_seconds = []
         self.steal_seconds = 0.0
         self.interval = interval
         self.cores = cores or os.cpu_count()
@@ -205,6 +217,9 @@ class CpuUse(object):
     def _loop(self):
         while not self._stop.wait(self.interval):
             self._sample()
+            self.during_seconds.append(
+                self.reference(REFERENCE_LOOPS // DURING_SHARE) *
+                DURING_SHARE)
 
     def stop(self):
         self._stop.set()
@@ -244,10 +259,13 @@ class CpuUse(object):
                                               100 * unseen / total))
         if not self.reference_seconds:
             return lines          # not started
+        during = _median(self.during_seconds)
         lines.append(
             'The cores: stolen by the hypervisor %.1f core-s; a fixed '
-            'Python loop took %s s of CPU before and after the suite '
-            '(compare runs by it: the same work, other cores)' % (
+            'Python loop took %s s of CPU before and after the suite%s; '
+            'runs on other cores compare by it' % (
                 self.steal_seconds, ' and '.join(
-                    '%.2f' % s for s in self.reference_seconds)))
+                    '%.2f' % s for s in self.reference_seconds),
+                '' if during is None else ', %.2f s during it (median of '
+                '%d rounds)' % (during, len(self.during_seconds))))
         return lines
