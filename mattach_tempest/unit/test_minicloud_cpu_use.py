@@ -120,7 +120,7 @@ class CpuUseTest(base.TestCase):
         self.proc = FakeProc(self.useFixture(fixtures.TempDir()).path)
         speeds = iter([0.5, 0.75])
         self.cpu = cpu_use.CpuUse(proc=self.proc.root, cores=2,
-                                  reference=lambda: next(speeds))
+                                  reference=lambda loops=None: next(speeds))
         self.cpu.hz = 100
 
     def test_process_running_before_counts_from_the_first_reading(self):

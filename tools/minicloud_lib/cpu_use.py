@@ -31,6 +31,7 @@ tenant of the machine's kernel).
 """
 import os
 import re
+import statistics
 import threading
 import time
 
@@ -131,7 +132,8 @@ def reference_seconds(loops=REFERENCE_LOOPS, clock=time.thread_time):
     """CPU seconds this process takes for a fixed piece of Python work.
 
     The same code's core-seconds moved by 1.7x between two machines of
-    this kind (979-1102 one day, 1754 the next): a run's figures mean
+    this kind (979-1102 on one, 1754 on another the same day): a run's
+    figures mean
     little without the speed of the cores they ran on. The work is
     fixed; its CPU time (not wall time, so waiting for a core does not
     count) is that speed, as far as one short loop can tell. The
@@ -142,11 +144,6 @@ def reference_seconds(loops=REFERENCE_LOOPS, clock=time.thread_time):
     for i in range(loops):
         total += i * i % 7
     return clock() - t0
-
-
-def _median(values):
-    ordered = sorted(values)
-    return ordered[len(ordered) // 2] if ordered else None
 
 
 class CpuUse(object):
@@ -198,16 +195,14 @@ class CpuUse(object):
             seen[entry] = (start, group, ticks)
         self._last = seen
 
-    def _busy(self):
-        return machine_busy_ticks(_read(os.path.join(self.proc, 'stat')))
-
-    def _steal(self):
-        return machine_steal_ticks(_read(os.path.join(self.proc, 'stat')))
+    def _busy_and_steal(self):
+        stat = _read(os.path.join(self.proc, 'stat'))
+        return machine_busy_ticks(stat), machine_steal_ticks(stat)
 
     def start(self):
         self.reference_seconds = (self.reference(),)
-        self._steal0 = self._steal()
-        self._t0, self._busy0 = time.monotonic(), self._busy()
+        self._t0 = time.monotonic()
+        self._busy0, self._steal0 = self._busy_and_steal()
         self._sample(first=True)
         self._thread = threading.Thread(target=self._loop, daemon=True,
                                         name='cpu-use')
@@ -226,8 +221,9 @@ class CpuUse(object):
         self._thread.join()
         self._sample()
         self.seconds = time.monotonic() - self._t0
-        self.busy_seconds = float(self._busy() - self._busy0) / self.hz
-        self.steal_seconds = float(self._steal() - self._steal0) / self.hz
+        busy, steal = self._busy_and_steal()
+        self.busy_seconds = float(busy - self._busy0) / self.hz
+        self.steal_seconds = float(steal - self._steal0) / self.hz
         self.reference_seconds += (self.reference(),)
         return self
 
@@ -259,7 +255,8 @@ class CpuUse(object):
                                               100 * unseen / total))
         if not self.reference_seconds:
             return lines          # not started
-        during = _median(self.during_seconds)
+        during = (statistics.median(self.during_seconds)
+                  if self.during_seconds else None)
         lines.append(
             'The cores: stolen by the hypervisor %.1f core-s; a fixed '
             'Python loop took %s s of CPU before and after the suite%s; '
