@@ -133,10 +133,9 @@ def reference_seconds(loops=REFERENCE_LOOPS, clock=time.thread_time):
 
     The same code's core-seconds moved by 1.7x between two machines of
     this kind (979-1102 on one, 1754 on another the same day): a run's
-    figures mean
-    little without the speed of the cores they ran on. The work is
-    fixed; its CPU time (not wall time, so waiting for a core does not
-    count) is that speed, as far as one short loop can tell. The
+    figures mean little without the speed of the cores they ran on. The
+    work is fixed; its CPU time (not wall time, so waiting for a core does
+    not count) is that speed, as far as one short loop can tell. The
     calling thread's CPU time: `run`'s other threads do not count.
     """
     t0 = clock()
