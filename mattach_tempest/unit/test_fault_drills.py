@@ -140,6 +140,72 @@ class KillTest(minicloud_base.StateDirTestCase):
         self.assertIsNone(kill.kill_run(self._args('5:5'), 'stamp'))
 
 
+class KillInFlightTest(minicloud_base.StateDirTestCase):
+    """What the kill drill counts as in flight, and when it fails."""
+
+    PROJECTS = {'projects': {'p0': 'fault-drills-decoys', 'p1': 'admin'}}
+
+    def test_a_project_the_run_made_names_its_class(self):
+        killed = {'projects': dict(
+            self.PROJECTS['projects'],
+            p2='tempest-MultiattachRetypeNegativeTest-2119115683')}
+        self.assertEqual(['MultiattachRetypeNegativeTest'],
+                         kill.classes_in_flight(self.PROJECTS, killed))
+
+    def test_projects_there_before_the_run_are_not_in_flight(self):
+        before = {'projects': dict(self.PROJECTS['projects'],
+                                   p3='tempest-OldTest-1')}
+        self.assertEqual([], kill.classes_in_flight(before, dict(before)))
+
+    def test_a_prefix_with_dashes_and_an_unknown_name(self):
+        killed = {'projects': {'p4': 'my-prefix-MultiattachAttachTest-42',
+                               'p5': 'someone-elses'}}
+        self.assertEqual(['MultiattachAttachTest', 'someone-elses'],
+                         kill.classes_in_flight({}, killed))
+
+    def _command(self, flying, killed):
+        censuses = iter([self.PROJECTS, killed, self.PROJECTS])
+        for name, value in (
+                ('suite.ensure_installed', lambda: None),
+                ('suite.cleanup', lambda conf: 0),
+                ('census.take', lambda: next(censuses)),
+                ('kill.kill_run', lambda args, stamp: 'stream'),
+                ('kill.in_flight', lambda stream: flying)):
+            self.useFixture(fixtures.MonkeyPatch(
+                'minicloud_lib.drills.' + name, value))
+        out = self.useFixture(fixtures.StringStream('stdout')).stream
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', out))
+
+        class Args(object):
+            decoys = None
+        rc = kill.command(Args())
+        out.seek(0)
+        return rc, out.read()
+
+    def test_a_kill_between_a_class_s_tests_holds(self):
+        # No test in progress, but a class's credentials made: the kill
+        # hit its class fixtures, and the cleanup had that to remove.
+        killed = {'projects': dict(self.PROJECTS['projects'],
+                                   p2='tempest-MultiattachShelveTest-7')}
+        rc, out = self._command([], killed)
+        self.assertEqual(0, rc, out)
+        self.assertIn('1 test classes in flight when killed (their dynamic '
+                      'credentials existed)\n  MultiattachShelveTest', out)
+
+    def test_a_kill_with_nothing_in_flight_fails(self):
+        rc, out = self._command([], dict(self.PROJECTS))
+        self.assertEqual(1, rc)
+        self.assertIn('kill: FAILED: nothing was in flight (no test, no '
+                      'test class)', out)
+
+    def test_a_test_in_progress_is_in_flight(self):
+        rc, out = self._command(['mattach_tempest.X.test_y'],
+                                dict(self.PROJECTS))
+        self.assertEqual(0, rc, out)
+        self.assertIn('1 tests in flight when killed\n  '
+                      'mattach_tempest.X.test_y', out)
+
+
 class DecoysCheckTest(minicloud_base.StateDirTestCase):
 
     STATE = {'server-a': 'ACTIVE', 'shared-volume': 'in-use',

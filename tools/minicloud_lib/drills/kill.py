@@ -20,13 +20,16 @@
 3. at a random second of the window (the draw is printed, so a kill
    point can be replayed) the whole group (tempest, stestr and its
    workers) gets SIGKILL: no cleanup of the test classes runs;
-4. the tests in flight at that moment are read from the run's subunit
-   stream (none in flight: the kill proved nothing, the drill fails);
-5. the census after the kill, then `mattach cleanup`, then the census
-   again, which must equal the first; the decoys must be unchanged.
+4. the census after the kill; what was in flight at the kill: the tests
+   the run's subunit stream shows started and not ended, and the test
+   classes whose dynamic credentials that census holds (nothing in
+   flight: the kill proved nothing, the drill fails);
+5. `mattach cleanup`, then the census again, which must equal the
+   first; the decoys must be unchanged.
 """
 import os
 import random
+import re
 import signal
 import subprocess
 import time
@@ -57,6 +60,33 @@ def in_flight(subunit_path):
     """The ids of the tests the stream shows started and not ended."""
     return [test['id'] for test in suite.read_tests(subunit_path)
             if test['status'] == 'inprogress']
+
+
+#: tempest's dynamic credentials name a class's project
+#: <resource_name_prefix>-<test class>-<random digits>.
+_CREDENTIALS_PROJECT = re.compile(r'^\S+?-(\w+)-\d+$')
+
+
+def classes_in_flight(before, killed):
+    """The test classes whose dynamic credentials the kill found.
+
+    `before`, `killed`: the censuses before the run and after the kill.
+    A class's project lives from its setUpClass to the end of its
+    tearDownClass, so a kill while it lived hit that class in flight,
+    also before its first test and after its last (credentials, class
+    servers booting or being deleted), when the stream shows none of its
+    tests in progress: a late kill in CI fell while a class's teardown
+    was deleting its last resource, its project, every test of the run
+    but two having ended. Projects the run made are those the first
+    census lacks.
+    """
+    was = before.get('projects', {})
+    classes = set()
+    for project_id, name in killed.get('projects', {}).items():
+        if project_id not in was:
+            named = _CREDENTIALS_PROJECT.match(name)
+            classes.add(named.group(1) if named else name)
+    return sorted(classes)
 
 
 def _group_gone(pgid):
@@ -109,6 +139,10 @@ def command(args):
     print('kill: %d tests in flight when killed%s' % (
         len(flying), ''.join('\n  ' + t for t in flying)))
     named.append(('killed', census.take()))
+    classes = classes_in_flight(named[0][1], named[1][1])
+    print('kill: %d test classes in flight when killed (their dynamic '
+          'credentials existed)%s' % (
+              len(classes), ''.join('\n  ' + c for c in classes)))
     cleanup_rc = suite.cleanup(tempest_ws.CONF)
     named.append(('cleaned', census.take()))
     for name, counted in named:
@@ -119,7 +153,8 @@ def command(args):
           'the one before the run')
     decoys_rc = decoys.check(args.decoys) if args.decoys else 0
     failed = [what for what, bad in (
-        ('no test was in flight', not flying),
+        ('nothing was in flight (no test, no test class)',
+         not flying and not classes),
         ('mattach cleanup rc %d' % cleanup_rc, cleanup_rc),
         ('the census differs', diff),
         ('the decoys changed', decoys_rc)) if bad]
