@@ -145,23 +145,19 @@ class KillInFlightTest(minicloud_base.StateDirTestCase):
 
     PROJECTS = {'projects': {'p0': 'fault-drills-decoys', 'p1': 'admin'}}
 
-    def test_a_project_the_run_made_names_its_class(self):
+    def test_a_project_the_run_made_is_in_flight(self):
         killed = {'projects': dict(
             self.PROJECTS['projects'],
             p2='tempest-MultiattachRetypeNegativeTest-2119115683')}
-        self.assertEqual(['MultiattachRetypeNegativeTest'],
-                         kill.classes_in_flight(self.PROJECTS, killed))
+        self.assertEqual(
+            ['tempest-MultiattachRetypeNegativeTest-2119115683'],
+            kill.class_projects_in_flight(self.PROJECTS, killed))
 
     def test_projects_there_before_the_run_are_not_in_flight(self):
         before = {'projects': dict(self.PROJECTS['projects'],
                                    p3='tempest-OldTest-1')}
-        self.assertEqual([], kill.classes_in_flight(before, dict(before)))
-
-    def test_a_prefix_with_dashes_and_an_unknown_name(self):
-        killed = {'projects': {'p4': 'my-prefix-MultiattachAttachTest-42',
-                               'p5': 'someone-elses'}}
-        self.assertEqual(['MultiattachAttachTest', 'someone-elses'],
-                         kill.classes_in_flight({}, killed))
+        self.assertEqual(
+            [], kill.class_projects_in_flight(before, dict(before)))
 
     def _command(self, flying, killed):
         censuses = iter([self.PROJECTS, killed, self.PROJECTS])
@@ -189,8 +185,9 @@ class KillInFlightTest(minicloud_base.StateDirTestCase):
                                    p2='tempest-MultiattachShelveTest-7')}
         rc, out = self._command([], killed)
         self.assertEqual(0, rc, out)
-        self.assertIn('1 test classes in flight when killed (their dynamic '
-                      'credentials existed)\n  MultiattachShelveTest', out)
+        self.assertIn('1 test classes in flight when killed (the projects '
+                      'of their dynamic credentials)\n  '
+                      'tempest-MultiattachShelveTest-7', out)
 
     def test_a_kill_with_nothing_in_flight_fails(self):
         rc, out = self._command([], dict(self.PROJECTS))

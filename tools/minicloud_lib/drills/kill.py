@@ -29,7 +29,6 @@
 """
 import os
 import random
-import re
 import signal
 import subprocess
 import time
@@ -62,31 +61,23 @@ def in_flight(subunit_path):
             if test['status'] == 'inprogress']
 
 
-#: tempest's dynamic credentials name a class's project
-#: <resource_name_prefix>-<test class>-<random digits>.
-_CREDENTIALS_PROJECT = re.compile(r'^\S+?-(\w+)-\d+$')
+def class_projects_in_flight(before, killed):
+    """The projects of test classes' dynamic credentials the kill found.
 
-
-def classes_in_flight(before, killed):
-    """The test classes whose dynamic credentials the kill found.
-
-    `before`, `killed`: the censuses before the run and after the kill.
+    `before`, `killed`: the censuses before the run and after the kill;
+    the run's projects are those the first lacks. tempest names a class's
+    project <prefix>-<test class>-<digits>: the name says which class.
     A class's project lives from its setUpClass to the end of its
     tearDownClass, so a kill while it lived hit that class in flight,
     also before its first test and after its last (credentials, class
     servers booting or being deleted), when the stream shows none of its
     tests in progress: a late kill in CI fell while a class's teardown
     was deleting its last resource, its project, every test of the run
-    but two having ended. Projects the run made are those the first
-    census lacks.
+    but two having ended.
     """
     was = before.get('projects', {})
-    classes = set()
-    for project_id, name in killed.get('projects', {}).items():
-        if project_id not in was:
-            named = _CREDENTIALS_PROJECT.match(name)
-            classes.add(named.group(1) if named else name)
-    return sorted(classes)
+    return sorted(name for project_id, name in
+                  killed.get('projects', {}).items() if project_id not in was)
 
 
 def _group_gone(pgid):
@@ -139,10 +130,10 @@ def command(args):
     print('kill: %d tests in flight when killed%s' % (
         len(flying), ''.join('\n  ' + t for t in flying)))
     named.append(('killed', census.take()))
-    classes = classes_in_flight(named[0][1], named[1][1])
-    print('kill: %d test classes in flight when killed (their dynamic '
-          'credentials existed)%s' % (
-              len(classes), ''.join('\n  ' + c for c in classes)))
+    projects = class_projects_in_flight(named[0][1], named[1][1])
+    print('kill: %d test classes in flight when killed (the projects of '
+          'their dynamic credentials)%s' % (
+              len(projects), ''.join('\n  ' + p for p in projects)))
     cleanup_rc = suite.cleanup(tempest_ws.CONF)
     named.append(('cleaned', census.take()))
     for name, counted in named:
@@ -154,7 +145,7 @@ def command(args):
     decoys_rc = decoys.check(args.decoys) if args.decoys else 0
     failed = [what for what, bad in (
         ('nothing was in flight (no test, no test class)',
-         not flying and not classes),
+         not flying and not projects),
         ('mattach cleanup rc %d' % cleanup_rc, cleanup_rc),
         ('the census differs', diff),
         ('the decoys changed', decoys_rc)) if bad]
