@@ -185,8 +185,8 @@ class KillInFlightTest(minicloud_base.StateDirTestCase):
                                    p2='tempest-MultiattachShelveTest-7')}
         rc, out = self._command([], killed)
         self.assertEqual(0, rc, out)
-        self.assertIn('1 test classes in flight when killed (the projects '
-                      'of their dynamic credentials)\n  '
+        self.assertIn('1 projects of test classes in flight when killed '
+                      '(their dynamic credentials)\n  '
                       'tempest-MultiattachShelveTest-7', out)
 
     def test_a_kill_with_nothing_in_flight_fails(self):

@@ -131,8 +131,9 @@ def command(args):
         len(flying), ''.join('\n  ' + t for t in flying)))
     named.append(('killed', census.take()))
     projects = class_projects_in_flight(named[0][1], named[1][1])
-    print('kill: %d test classes in flight when killed (the projects of '
-          'their dynamic credentials)%s' % (
+    # One class may hold several (an admin class: its admin's too).
+    print('kill: %d projects of test classes in flight when killed (their '
+          'dynamic credentials)%s' % (
               len(projects), ''.join('\n  ' + p for p in projects)))
     cleanup_rc = suite.cleanup(tempest_ws.CONF)
     named.append(('cleaned', census.take()))
